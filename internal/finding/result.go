@@ -1,0 +1,82 @@
+// Package finding holds what evaluation produces: results of a check on an
+// asset, and (built on them) findings with their lifecycle.
+package finding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// Status is the outcome of one check on one asset.
+type Status string
+
+const (
+	Pass          Status = "PASS"
+	Fail          Status = "FAIL"
+	NotApplicable Status = "NOT_APPLICABLE"
+	// Error means the check could not be evaluated: the data it reads could
+	// not be collected, or evaluation failed. It is never a pass.
+	Error  Status = "ERROR"
+	Manual Status = "MANUAL"
+)
+
+// ParseStatus accepts a status name in any case.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range []Status{Pass, Fail, NotApplicable, Error, Manual} {
+		if equalFold(string(st), s) {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown status %q (want PASS, FAIL, NOT_APPLICABLE, ERROR or MANUAL)", s)
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'a' <= x && x <= 'z' {
+			x -= 'a' - 'A'
+		}
+		if 'a' <= y && y <= 'z' {
+			y -= 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Result is the evaluation of one check against one asset (or, for a
+// collection gap, against the scope that could not be collected).
+type Result struct {
+	CheckID   string `json:"checkId"`
+	Severity  string `json:"severity"`
+	AssetUID  string `json:"assetUid"`
+	AssetType string `json:"assetType"`
+	AssetName string `json:"assetName,omitempty"`
+	Provider  string `json:"provider"`
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Status    Status `json:"status"`
+	// Message explains ERROR and NOT_APPLICABLE outcomes.
+	Message string `json:"message,omitempty"`
+	// Evidence holds the values the check's expressions read, keyed by
+	// their path in the asset (e.g. "config.PublicAccessBlock").
+	Evidence    map[string]any `json:"evidence,omitempty"`
+	EvaluatedAt time.Time      `json:"evaluatedAt"`
+}
+
+// Fingerprint identifies the finding a result belongs to.
+func (r *Result) Fingerprint() string { return Fingerprint(r.CheckID, r.AssetUID) }
+
+// Fingerprint is stable across scans: a check on the same asset is the same
+// finding. It is short enough to type on a command line.
+func Fingerprint(checkID, assetUID string) string {
+	h := sha256.Sum256([]byte(checkID + "\x00" + assetUID))
+	return hex.EncodeToString(h[:8])
+}
