@@ -83,4 +83,6 @@ type Check struct {
 	File       string `json:"file,omitempty" yaml:"-"`
 	WhenLine   int    `json:"-" yaml:"-"`
 	AssertLine int    `json:"-" yaml:"-"`
+
+	idLine int // line of the id, for duplicate-id messages
 }

@@ -1,0 +1,348 @@
+package aws
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/parapet-dev/parapet/internal/asset"
+	"github.com/parapet-dev/parapet/internal/awsshape"
+	"github.com/parapet-dev/parapet/internal/collect"
+)
+
+var ec2Service = service{
+	name: "ec2",
+	actions: []string{
+		"ec2:DescribeVpcs",
+		"ec2:DescribeSubnets",
+		"ec2:DescribeSecurityGroups",
+		"ec2:DescribeInstances",
+		"ec2:DescribeVolumes",
+		"ec2:DescribeFlowLogs",
+		"ec2:GetEbsEncryptionByDefault",
+	},
+	types:   []string{awsshape.TypeVPC, awsshape.TypeSubnet, awsshape.TypeSecurityGroup, awsshape.TypeInstance, awsshape.TypeVolume},
+	account: []string{"Regions"},
+	collect: collectEC2,
+}
+
+// ec2API is the part of the EC2 client the collector uses.
+type ec2API interface {
+	ec2.DescribeVpcsAPIClient
+	ec2.DescribeSubnetsAPIClient
+	ec2.DescribeSecurityGroupsAPIClient
+	ec2.DescribeInstancesAPIClient
+	ec2.DescribeVolumesAPIClient
+	ec2.DescribeFlowLogsAPIClient
+	GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
+}
+
+func collectEC2(ctx context.Context, u *unit) {
+	var (
+		api                                                ec2API = u.ec2(u.region)
+		r                                                         = u.region
+		vpcs                                               []ec2types.Vpc
+		subnets                                            []ec2types.Subnet
+		groups                                             []ec2types.SecurityGroup
+		instances                                          []ec2types.Instance
+		volumes                                            []ec2types.Volume
+		flowLogs                                           []ec2types.FlowLog
+		vpcErr, subnetErr, sgErr, instErr, volErr, flowErr error
+	)
+	collect.Parallel(ctx,
+		func(ctx context.Context) {
+			p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{MaxResults: aws.Int32(1000)})
+			vpcErr = paginate(ctx, u, r, "ec2:DescribeVpcs", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeVpcsOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeVpcsOutput) { vpcs = append(vpcs, o.Vpcs...) })
+		},
+		func(ctx context.Context) {
+			p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{MaxResults: aws.Int32(1000)})
+			subnetErr = paginate(ctx, u, r, "ec2:DescribeSubnets", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeSubnetsOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeSubnetsOutput) { subnets = append(subnets, o.Subnets...) })
+		},
+		func(ctx context.Context) {
+			p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(1000)})
+			sgErr = paginate(ctx, u, r, "ec2:DescribeSecurityGroups", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeSecurityGroupsOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeSecurityGroupsOutput) { groups = append(groups, o.SecurityGroups...) })
+		},
+		func(ctx context.Context) {
+			p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
+			instErr = paginate(ctx, u, r, "ec2:DescribeInstances", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeInstancesOutput) {
+					for _, res := range o.Reservations {
+						instances = append(instances, res.Instances...)
+					}
+				})
+		},
+		func(ctx context.Context) {
+			p := ec2.NewDescribeVolumesPaginator(api, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(500)})
+			volErr = paginate(ctx, u, r, "ec2:DescribeVolumes", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeVolumesOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeVolumesOutput) { volumes = append(volumes, o.Volumes...) })
+		},
+		func(ctx context.Context) {
+			p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{MaxResults: aws.Int32(1000)})
+			flowErr = paginate(ctx, u, r, "ec2:DescribeFlowLogs", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeFlowLogsOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeFlowLogsOutput) { flowLogs = append(flowLogs, o.FlowLogs...) })
+		},
+		func(ctx context.Context) {
+			var out *ec2.GetEbsEncryptionByDefaultOutput
+			err := u.call(ctx, r, "ec2:GetEbsEncryptionByDefault", func(ctx context.Context) (err error) {
+				out, err = api.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+				return err
+			})
+			if err != nil {
+				u.failed(err, "", r, nil)
+				u.acct.failRegion(r, "EbsEncryptionByDefault", err)
+				return
+			}
+			u.acct.setEBS(r, boolean(out.EbsEncryptionByDefault))
+		},
+	)
+
+	m := u.meta(r)
+	for _, e := range []struct {
+		err error
+		typ string
+	}{{vpcErr, awsshape.TypeVPC}, {subnetErr, awsshape.TypeSubnet}, {sgErr, awsshape.TypeSecurityGroup},
+		{instErr, awsshape.TypeInstance}, {volErr, awsshape.TypeVolume}} {
+		if e.err != nil {
+			u.listFailed(e.err, e.typ)
+		}
+	}
+	// Without the flow log listing, every VPC's FlowLogs is unknown.
+	var flowFieldErr *asset.FieldError
+	if flowErr != nil {
+		fe := u.fieldError(flowErr, "FlowLogs", "", r)
+		flowFieldErr = &fe
+	}
+	byVpc := map[string][]ec2types.FlowLog{}
+	for _, f := range flowLogs {
+		byVpc[str(f.ResourceId)] = append(byVpc[str(f.ResourceId)], f)
+	}
+	for _, v := range vpcs {
+		u.emit(adaptVPC(m, v, byVpc[str(v.VpcId)], flowFieldErr))
+	}
+	for _, s := range subnets {
+		u.emit(adaptSubnet(m, s))
+	}
+	for _, g := range groups {
+		u.emit(adaptSecurityGroup(m, g))
+	}
+	for _, i := range instances {
+		u.emit(adaptInstance(m, i))
+	}
+	for _, v := range volumes {
+		u.emit(adaptVolume(m, v))
+	}
+}
+
+// ec2Tags converts EC2 tags and returns the Name tag.
+func ec2Tags(tags []ec2types.Tag) (map[string]string, string) {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[str(t.Key)] = str(t.Value)
+	}
+	return m, m["Name"]
+}
+
+func orID(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}
+
+func adaptVPC(m meta, v ec2types.Vpc, flowLogs []ec2types.FlowLog, flowErr *asset.FieldError) (asset.Asset, error) {
+	id := str(v.VpcId)
+	shape := awsshape.VPC{
+		VpcId:     id,
+		CidrBlock: str(v.CidrBlock),
+		IsDefault: boolean(v.IsDefault),
+		State:     string(v.State),
+		OwnerId:   orID(str(v.OwnerId), m.Account),
+	}
+	for _, f := range flowLogs {
+		shape.FlowLogs = append(shape.FlowLogs, awsshape.FlowLog{
+			FlowLogId:          str(f.FlowLogId),
+			FlowLogStatus:      str(f.FlowLogStatus),
+			DeliverLogsStatus:  str(f.DeliverLogsStatus),
+			TrafficType:        string(f.TrafficType),
+			LogDestinationType: string(f.LogDestinationType),
+			LogDestination:     str(f.LogDestination),
+		})
+	}
+	sort.Slice(shape.FlowLogs, func(i, j int) bool { return shape.FlowLogs[i].FlowLogId < shape.FlowLogs[j].FlowLogId })
+	var errs []asset.FieldError
+	if flowErr != nil {
+		errs = append(errs, *flowErr)
+	}
+	tags, name := ec2Tags(v.Tags)
+	return build(m, awsshape.TypeVPC, m.arn("ec2", "vpc/"+id), orID(name, id), tags, shape, nil, errs)
+}
+
+func adaptSubnet(m meta, s ec2types.Subnet) (asset.Asset, error) {
+	id := str(s.SubnetId)
+	shape := awsshape.Subnet{
+		SubnetId:            id,
+		VpcId:               str(s.VpcId),
+		CidrBlock:           str(s.CidrBlock),
+		AvailabilityZone:    str(s.AvailabilityZone),
+		MapPublicIpOnLaunch: boolean(s.MapPublicIpOnLaunch),
+		DefaultForAz:        boolean(s.DefaultForAz),
+		State:               string(s.State),
+	}
+	uid := str(s.SubnetArn)
+	if uid == "" {
+		uid = m.arn("ec2", "subnet/"+id)
+	}
+	var rels []asset.Relation
+	if shape.VpcId != "" {
+		rels = append(rels, asset.Relation{Type: RelInVPC, Target: m.arn("ec2", "vpc/"+shape.VpcId)})
+	}
+	tags, name := ec2Tags(s.Tags)
+	return build(m, awsshape.TypeSubnet, uid, orID(name, id), tags, shape, rels, nil)
+}
+
+func adaptSecurityGroup(m meta, g ec2types.SecurityGroup) (asset.Asset, error) {
+	id := str(g.GroupId)
+	shape := awsshape.SecurityGroup{
+		GroupId:             id,
+		GroupName:           str(g.GroupName),
+		Description:         str(g.Description),
+		VpcId:               str(g.VpcId),
+		OwnerId:             orID(str(g.OwnerId), m.Account),
+		IpPermissions:       ipPermissions(g.IpPermissions),
+		IpPermissionsEgress: ipPermissions(g.IpPermissionsEgress),
+	}
+	uid := str(g.SecurityGroupArn)
+	if uid == "" {
+		uid = m.arn("ec2", "security-group/"+id)
+	}
+	var rels []asset.Relation
+	if shape.VpcId != "" {
+		rels = append(rels, asset.Relation{Type: RelInVPC, Target: m.arn("ec2", "vpc/"+shape.VpcId)})
+	}
+	tags, _ := ec2Tags(g.Tags)
+	return build(m, awsshape.TypeSecurityGroup, uid, orID(shape.GroupName, id), tags, shape, rels, nil)
+}
+
+func ipPermissions(in []ec2types.IpPermission) []awsshape.IpPermission {
+	out := make([]awsshape.IpPermission, 0, len(in))
+	for _, p := range in {
+		sp := awsshape.IpPermission{IpProtocol: str(p.IpProtocol)}
+		// "-1" means every protocol and port: ports are meaningless there,
+		// and the shape promises null.
+		if sp.IpProtocol != "-1" {
+			if p.FromPort != nil {
+				v := int64(*p.FromPort)
+				sp.FromPort = &v
+			}
+			if p.ToPort != nil {
+				v := int64(*p.ToPort)
+				sp.ToPort = &v
+			}
+		}
+		for _, r := range p.IpRanges {
+			sp.IpRanges = append(sp.IpRanges, awsshape.IpRange{CidrIp: str(r.CidrIp), Description: str(r.Description)})
+		}
+		for _, r := range p.Ipv6Ranges {
+			sp.Ipv6Ranges = append(sp.Ipv6Ranges, awsshape.Ipv6Range{CidrIpv6: str(r.CidrIpv6), Description: str(r.Description)})
+		}
+		for _, r := range p.PrefixListIds {
+			sp.PrefixListIds = append(sp.PrefixListIds, awsshape.PrefixListId{PrefixListId: str(r.PrefixListId)})
+		}
+		for _, r := range p.UserIdGroupPairs {
+			sp.UserIdGroupPairs = append(sp.UserIdGroupPairs, awsshape.UserIdGroupPair{GroupId: str(r.GroupId), UserId: str(r.UserId)})
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+func adaptInstance(m meta, i ec2types.Instance) (asset.Asset, error) {
+	id := str(i.InstanceId)
+	shape := awsshape.Instance{
+		InstanceId:       id,
+		InstanceType:     string(i.InstanceType),
+		ImageId:          str(i.ImageId),
+		VpcId:            str(i.VpcId),
+		SubnetId:         str(i.SubnetId),
+		PrivateIpAddress: str(i.PrivateIpAddress),
+		PublicIpAddress:  str(i.PublicIpAddress),
+		LaunchTime:       timeString(i.LaunchTime),
+	}
+	if i.State != nil {
+		shape.State.Name = string(i.State.Name)
+	}
+	if i.IamInstanceProfile != nil {
+		shape.IamInstanceProfile = &awsshape.IamInstanceProfile{Arn: str(i.IamInstanceProfile.Arn), Id: str(i.IamInstanceProfile.Id)}
+	}
+	if mo := i.MetadataOptions; mo != nil {
+		shape.MetadataOptions = awsshape.MetadataOptions{
+			HttpTokens:              string(mo.HttpTokens),
+			HttpEndpoint:            string(mo.HttpEndpoint),
+			HttpPutResponseHopLimit: i32(mo.HttpPutResponseHopLimit),
+		}
+	}
+	if i.Monitoring != nil {
+		shape.Monitoring.State = string(i.Monitoring.State)
+	}
+	var rels []asset.Relation
+	if shape.SubnetId != "" {
+		rels = append(rels, asset.Relation{Type: RelInSubnet, Target: m.arn("ec2", "subnet/"+shape.SubnetId)})
+	}
+	if shape.VpcId != "" {
+		rels = append(rels, asset.Relation{Type: RelInVPC, Target: m.arn("ec2", "vpc/"+shape.VpcId)})
+	}
+	for _, g := range i.SecurityGroups {
+		shape.SecurityGroups = append(shape.SecurityGroups, awsshape.GroupIdentifier{GroupId: str(g.GroupId), GroupName: str(g.GroupName)})
+		rels = append(rels, asset.Relation{Type: RelSecurityGroup, Target: m.arn("ec2", "security-group/"+str(g.GroupId))})
+	}
+	for _, b := range i.BlockDeviceMappings {
+		bd := awsshape.BlockDeviceMapping{DeviceName: str(b.DeviceName)}
+		if b.Ebs != nil {
+			bd.VolumeId = str(b.Ebs.VolumeId)
+		}
+		shape.BlockDeviceMappings = append(shape.BlockDeviceMappings, bd)
+	}
+	tags, name := ec2Tags(i.Tags)
+	return build(m, awsshape.TypeInstance, m.arn("ec2", "instance/"+id), orID(name, id), tags, shape, rels, nil)
+}
+
+func adaptVolume(m meta, v ec2types.Volume) (asset.Asset, error) {
+	id := str(v.VolumeId)
+	shape := awsshape.Volume{
+		VolumeId:         id,
+		Size:             i32(v.Size),
+		VolumeType:       string(v.VolumeType),
+		Encrypted:        boolean(v.Encrypted),
+		KmsKeyId:         str(v.KmsKeyId),
+		State:            string(v.State),
+		AvailabilityZone: str(v.AvailabilityZone),
+		SnapshotId:       str(v.SnapshotId),
+		CreateTime:       timeString(v.CreateTime),
+	}
+	var rels []asset.Relation
+	for _, a := range v.Attachments {
+		shape.Attachments = append(shape.Attachments, awsshape.VolumeAttachment{
+			InstanceId: str(a.InstanceId), Device: str(a.Device), State: string(a.State),
+		})
+		if a.InstanceId != nil {
+			rels = append(rels, asset.Relation{Type: RelAttachedTo, Target: m.arn("ec2", "instance/"+*a.InstanceId)})
+		}
+	}
+	if isARN(shape.KmsKeyId) {
+		rels = append(rels, asset.Relation{Type: RelEncryptedWith, Target: shape.KmsKeyId})
+	}
+	tags, name := ec2Tags(v.Tags)
+	return build(m, awsshape.TypeVolume, m.arn("ec2", "volume/"+id), orID(name, id), tags, shape, rels, nil)
+}
