@@ -29,7 +29,7 @@ func (c *cpuClock) report(b *testing.B) {
 	b.ReportMetric(float64(benchN*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// benchBucket is a Config of typical size (about 700 bytes of JSON).
+// benchBucket is a Config of modest size (about 400 bytes of JSON).
 type benchBucket struct {
 	Versioning        string            `json:"Versioning"`
 	MFADelete         bool              `json:"MFADelete"`
@@ -46,9 +46,9 @@ type benchRule struct {
 	Days   int    `json:"Days"`
 }
 
-func benchAssets(b *testing.B, prefix string, collected time.Time) []asset.Asset {
+func benchAssets(b *testing.B, n int, prefix string, collected time.Time) []asset.Asset {
 	b.Helper()
-	out := make([]asset.Asset, benchN)
+	out := make([]asset.Asset, n)
 	for i := range out {
 		cfg, err := asset.ToConfig(benchBucket{
 			Versioning: "Enabled", Encryption: []benchRule{{ID: "sse", Status: "aws:kms", Days: 0}},
@@ -125,7 +125,7 @@ func BenchmarkPutResults100k(b *testing.B) {
 // BenchmarkPutAssets100k writes 100,000 assets never seen before (each
 // adds a version) in one batch, into an empty database.
 func BenchmarkPutAssets100k(b *testing.B) {
-	as := benchAssets(b, "new", time.Now())
+	as := benchAssets(b, benchN, "new", time.Now())
 	var cpu cpuClock
 	for b.Loop() {
 		b.StopTimer()
@@ -149,7 +149,7 @@ func BenchmarkPutAssets100k(b *testing.B) {
 func BenchmarkPutAssets100kUnchanged(b *testing.B) {
 	s, _ := openTemp(b)
 	defer s.Close()
-	as := benchAssets(b, "same", time.Now())
+	as := benchAssets(b, benchN, "same", time.Now())
 	if err := s.PutAssets(context.Background(), benchScan(b, s), as); err != nil {
 		b.Fatal(err)
 	}

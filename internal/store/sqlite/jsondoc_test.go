@@ -78,7 +78,7 @@ func TestAppendDocDecodesLikeEncodingJSON(t *testing.T) {
 }
 
 func BenchmarkEncodeConfig(b *testing.B) {
-	as := benchAssets(b, "enc", time.Time{})
+	as := benchAssets(b, 1000, "enc", time.Time{})
 	b.Run("appendDoc", func(b *testing.B) {
 		var buf []byte
 		for i := 0; b.Loop(); i++ {

@@ -27,8 +27,6 @@ const busyTimeoutMS = 10000
 // allocates it as pages are used, so a small database costs little.
 const cacheKiB = 32 << 10
 
-const pageSize = 16384
-
 // Store is a store.Store on one SQLite database file.
 type Store struct {
 	// w holds the only writing connection: SQLite has one writer per
@@ -118,7 +116,6 @@ func dsn(abs string, readOnly bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
-		q.Add("_pragma", fmt.Sprintf("page_size(%d)", pageSize))
 		q.Add("_pragma", "journal_mode(WAL)")
 		// In WAL mode NORMAL cannot corrupt the database; at worst the
 		// last transactions before a power loss are lost.

@@ -15,11 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/parapet-dev/parapet/internal/asset"
 	"github.com/parapet-dev/parapet/internal/finding"
 	"github.com/parapet-dev/parapet/internal/store"
 	"github.com/parapet-dev/parapet/internal/store/storetest"
 )
+
+// TestMain fails the package's tests if any leave a goroutine running
+// (the encoders of a batch, the pools of a closed store).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func openTemp(t testing.TB) (*Store, string) {
 	t.Helper()

@@ -72,12 +72,12 @@ func startPreEncode(batch []*asset.Asset, need func(*asset.Asset) bool) *preEnco
 		tokens: make(chan struct{}, preAhead),
 		quit:   make(chan struct{}),
 	}
-	any := false
+	some := false
 	for i, a := range batch {
 		p.need[i] = need(a)
-		any = any || p.need[i]
+		some = some || p.need[i]
 	}
-	if !any {
+	if !some {
 		return nil
 	}
 	for k := range p.done {

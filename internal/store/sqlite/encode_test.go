@@ -6,12 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/parapet-dev/parapet/internal/asset"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func preBatch(n int) []*asset.Asset {
 	out := make([]*asset.Asset, n)
