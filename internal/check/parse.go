@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/suggest"
 	"io"
 	"net/url"
 	"regexp"
@@ -347,34 +348,16 @@ func knownTypes(got string) string {
 		return " (no resource types are registered: the provider's shape package is not linked in)"
 	}
 	names := make([]string, len(ts))
-	best := ""
 	for i, t := range ts {
 		names[i] = t.Name
-		if best == "" && (strings.EqualFold(t.Name, got) || closeTo(t.Name, got)) {
-			best = t.Name
-		}
 	}
 	sort.Strings(names)
+	best := suggest.Closest(got, names)
 	s := " (known types: " + strings.Join(names, ", ") + ")"
 	if best != "" {
 		s = fmt.Sprintf("; did you mean %q?", best) + s
 	}
 	return s
-}
-
-// closeTo is a cheap typo test: same length ±1 and at most two differing
-// positions when aligned.
-func closeTo(a, b string) bool {
-	if d := len(a) - len(b); d > 1 || d < -1 {
-		return false
-	}
-	diff := 0
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			diff++
-		}
-	}
-	return diff <= 2
 }
 
 // firstLine is the file line where a scalar's text begins: the line after

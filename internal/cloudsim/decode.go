@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/suggest"
 	"reflect"
 	"regexp"
 	"sort"
@@ -270,7 +271,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		k, val := resolve(n.Content[i]), n.Content[i+1]
 		f, ok := fields[strings.ToLower(k.Value)]
 		if !ok {
-			if near := closest(k.Value, fieldNames(v.Type())); near != "" {
+			if near := suggest.Closest(k.Value, fieldNames(v.Type())); near != "" {
 				d.errorf(k.Line, path, "unknown field %q (did you mean %s?)", k.Value, near)
 			} else {
 				d.errorf(k.Line, path, "unknown field %q (known fields: %s)", k.Value, strings.Join(fieldNames(v.Type()), ", "))
@@ -288,40 +289,6 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		d.decode(val, v.FieldByIndex(f.index), fp)
 	}
-}
-
-// closest returns the name within two edits of s, if exactly one is.
-func closest(s string, names []string) string {
-	best, n := "", 0
-	for _, name := range names {
-		if editDistance(strings.ToLower(s), strings.ToLower(name)) <= 2 {
-			best, n = name, n+1
-		}
-	}
-	if n == 1 {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (d *decoder) decodeTime(n *yaml.Node, v reflect.Value, path string) {

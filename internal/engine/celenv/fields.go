@@ -2,6 +2,7 @@ package celenv
 
 import (
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/suggest"
 	"reflect"
 	"sort"
 	"strings"
@@ -64,7 +65,7 @@ func checkChain(c Path, t asset.TypeInfo, tested [][]string) (Issue, bool) {
 		cur = stringType
 	default:
 		return Issue{c.Pos[0], fmt.Sprintf("resource has no field %q (fields: %s)%s",
-			c.Segments[0], strings.Join(ResourceFields, ", "), suggest(c.Segments[0], ResourceFields))}, true
+			c.Segments[0], strings.Join(ResourceFields, ", "), didYouMean(c.Segments[0], ResourceFields))}, true
 	}
 	for i := 1; i < len(c.Segments); i++ {
 		for cur.Kind() == reflect.Pointer {
@@ -86,7 +87,7 @@ func checkChain(c Path, t asset.TypeInfo, tested [][]string) (Issue, bool) {
 					names = append(names, n)
 				}
 				sort.Strings(names)
-				return Issue{c.Pos[i], fmt.Sprintf("%s (%s) has no field %q%s", at, t.Name, seg, suggest(seg, names))}, true
+				return Issue{c.Pos[i], fmt.Sprintf("%s (%s) has no field %q%s", at, t.Name, seg, didYouMean(seg, names))}, true
 			}
 			isTest := c.TestOnly && i == len(c.Segments)-1
 			if f.omitEmpty && !c.Optional[i] && !isTest && !guarded(c.Segments[:i+1], tested) {
@@ -169,40 +170,10 @@ func kindName(t reflect.Type) string {
 	return t.Kind().String()
 }
 
-// suggest proposes the closest known name for a likely typo.
-func suggest(got string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if strings.EqualFold(n, got) {
-			return fmt.Sprintf("; did you mean %q?", n)
-		}
-		if d := distance(strings.ToLower(got), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
+// didYouMean proposes the closest known name for a likely typo.
+func didYouMean(got string, names []string) string {
+	if best := suggest.Closest(got, names); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
