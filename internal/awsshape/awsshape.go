@@ -10,7 +10,10 @@
 // (never "could not be read": that is recorded in asset.Asset.Errors).
 package awsshape
 
-import "github.com/parapet-dev/parapet/internal/asset"
+import (
+	"github.com/parapet-dev/parapet/internal/asset"
+	"github.com/parapet-dev/parapet/internal/secrets"
+)
 
 // Canonical type names.
 const (
@@ -283,6 +286,12 @@ type Instance struct {
 	BlockDeviceMappings []BlockDeviceMapping `json:"BlockDeviceMappings"`
 	LaunchTime          string               `json:"LaunchTime,omitempty"`
 	Monitoring          Monitoring           `json:"Monitoring"`
+	// HasUserData is true when the instance has user data. The user data
+	// itself is never kept: it often holds secrets.
+	HasUserData bool `json:"HasUserData"`
+	// UserDataSecrets lists hard-coded credentials found in the user data
+	// (kind and line, never the value).
+	UserDataSecrets []secrets.Finding `json:"UserDataSecrets"`
 }
 
 // InstanceState is e.g. {"Name": "running"}.
