@@ -358,6 +358,7 @@ func (cc *compiled) evaluate(act *activation, a *asset.Asset, now time.Time, en 
 		Provider:    a.Provider,
 		Account:     a.Account,
 		Region:      a.Region,
+		Location:    location(a),
 		EvaluatedAt: now,
 	}
 	if cc.when != nil {
@@ -557,4 +558,12 @@ func (e *Engine) Gap(d collect.Diagnostic, now time.Time) []finding.Result {
 		}
 	}
 	return out
+}
+
+// location points results of code assets at their definition.
+func location(a *asset.Asset) *finding.Location {
+	if a.Source.File == "" {
+		return nil
+	}
+	return &finding.Location{File: a.Source.File, StartLine: a.Source.StartLine, EndLine: a.Source.EndLine}
 }

@@ -65,10 +65,19 @@ type Result struct {
 	Status    Status `json:"status"`
 	// Message explains ERROR and NOT_APPLICABLE outcomes.
 	Message string `json:"message,omitempty"`
+	// Location is where the asset is defined, for infrastructure as code.
+	Location *Location `json:"location,omitempty"`
 	// Evidence holds the values the check's expressions read, keyed by
 	// their path in the asset (e.g. "config.PublicAccessBlock").
 	Evidence    map[string]any `json:"evidence,omitempty"`
 	EvaluatedAt time.Time      `json:"evaluatedAt"`
+}
+
+// Location is a place in a source file.
+type Location struct {
+	File      string `json:"file"`
+	StartLine int    `json:"startLine,omitempty"`
+	EndLine   int    `json:"endLine,omitempty"`
 }
 
 // Fingerprint identifies the finding a result belongs to.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func sample() *Report {
 	return &Report{
 		ScanID: "scan-1", Provider: "aws", Started: at, Finished: at.Add(1500 * time.Millisecond), Assets: 3,
 		Results: []finding.Result{
-			res("aws-s3-versioning", "low", "222222222222", "logs", finding.Fail, ""),
+			withLocation(res("aws-s3-versioning", "low", "222222222222", "logs", finding.Fail, ""), "stacks/app/main.tf", 12, 20),
 			res("aws-s3-public-policy", "critical", "222222222222", "=cmd|' /C calc'!A0", finding.Fail, ""),
 			res("aws-s3-public-policy", "critical", "111111111111", "private", finding.Pass, ""),
 			res("aws-s3-public-policy", "critical", "111111111111", "denied", finding.Error, "AccessDenied: s3:GetBucketPolicy\nnot allowed"),
@@ -41,6 +42,11 @@ func sample() *Report {
 			"aws-s3-versioning":    {ID: "aws-s3-versioning", Title: "Bucket versioning is enabled"},
 		},
 	}
+}
+
+func withLocation(r finding.Result, file string, start, end int) finding.Result {
+	r.Location = &finding.Location{File: file, StartLine: start, EndLine: end}
+	return r
 }
 
 func TestGolden(t *testing.T) {
@@ -146,5 +152,52 @@ func TestTableStripsEscapeSequences(t *testing.T) {
 	}
 	if strings.ContainsAny(buf.String(), "\x1b\x07") {
 		t.Fatal("control characters from a resource name reached the terminal")
+	}
+}
+
+func TestSARIF(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (sarifWriter{}).Write(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if log.Version != "2.1.0" || len(run.Results) != 3 || len(run.Tool.Driver.Rules) != 2 {
+		t.Fatalf("version %s, %d results, %d rules; want 2.1.0, 3 (two FAIL, one ERROR), 2", log.Version, len(run.Results), len(run.Tool.Driver.Rules))
+	}
+	var located int
+	for _, r := range run.Results {
+		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result %s points at rule %d", r.RuleID, r.RuleIndex)
+		}
+		if pl := r.Locations[0].PhysicalLocation; pl != nil {
+			located++
+			if pl.ArtifactLocation.URI != "stacks/app/main.tf" || pl.Region.StartLine != 12 || pl.Region.EndLine != 20 {
+				t.Errorf("location %+v", pl)
+			}
+			if r.Level != "note" {
+				t.Errorf("low severity is level %s, want note", r.Level)
+			}
+		}
+	}
+	if located != 1 {
+		t.Errorf("%d results with a file location, want 1", located)
+	}
+}
+
+func TestJUnit(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (junitWriter{}).Write(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var got junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Tests != 5 || got.Failures != 2 || got.Errors != 1 || got.Skipped != 1 || len(got.Suites) != 2 {
+		t.Fatalf("tests %d failures %d errors %d skipped %d suites %d", got.Tests, got.Failures, got.Errors, got.Skipped, len(got.Suites))
 	}
 }
