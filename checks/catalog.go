@@ -2,6 +2,7 @@ package checks
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -10,30 +11,87 @@ import (
 	"github.com/parapet-dev/parapet/internal/check"
 )
 
-// Load parses and compiles the built-in checks.
-func Load() ([]*check.Check, error) { return check.LoadFS(FS, Root) }
-
-// serviceNames are the headings of the catalogue's sections, keyed by the
-// directory a check lives in.
-var serviceNames = map[string]string{
-	"account":    "Account baseline",
-	"cloudtrail": "CloudTrail",
-	"ec2":        "EC2 and security groups",
-	"iam":        "IAM",
-	"kms":        "KMS",
-	"rds":        "RDS",
-	"s3":         "S3",
-	"vpc":        "VPC",
+// Load parses and compiles the built-in checks of every root (see Roots).
+// A check id defined under two roots is an error.
+func Load() ([]*check.Check, error) {
+	var sets [][]*check.Check
+	var errs []error
+	for _, root := range Roots() {
+		cs, err := check.LoadFS(FS, root)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		sets = append(sets, cs)
+	}
+	all, err := check.Merge(sets...)
+	return all, errors.Join(append(errs, err)...)
 }
 
-// service is the directory below the provider directory that holds a
-// check file ("aws/s3/x.yaml" -> "s3").
+// serviceNames are the headings of the catalogues' sections, keyed by the
+// directory a check lives in.
+var serviceNames = map[string]string{
+	"account":        "Account baseline",
+	"cloudtrail":     "CloudTrail",
+	"ec2":            "EC2, EBS and security groups",
+	"ecr":            "ECR",
+	"eks":            "EKS",
+	"elb":            "Elastic Load Balancing",
+	"iam":            "IAM",
+	"kms":            "KMS",
+	"lambda":         "Lambda",
+	"neptune":        "Neptune",
+	"opensearch":     "OpenSearch Service",
+	"rds":            "RDS and Aurora",
+	"s3":             "S3",
+	"vpc":            "VPC",
+	"terraform":      "Terraform",
+	"cloudformation": "CloudFormation",
+	"suppression":    "Inline suppressions",
+}
+
+// page describes the catalogue of one root of FS.
+type page struct {
+	title string
+	// intro is printed after the count of checks ("Parapet ships N ...").
+	intro string
+}
+
+var pages = map[string]page{
+	Root: {
+		title: "Built-in AWS checks",
+		intro: "AWS checks. Each is a YAML file under `checks/aws/<service>/` with\n" +
+			"passing and failing fixtures in `testdata/`; `resource.config` follows the shape of the\n" +
+			"resource type (see `internal/awsshape`). They run on live resources and, unchanged, on\n" +
+			"the same resources declared in Terraform or CloudFormation.\n",
+	},
+	IaCRoot: {
+		title: "Built-in infrastructure-as-code checks",
+		intro: "checks of things that exist only in code: provider blocks, input\n" +
+			"variables and parameters, and inline suppressions. Each is a YAML file under\n" +
+			"`checks/iac/<source>/` with passing and failing fixtures in `testdata/`;\n" +
+			"`resource.config` follows the shapes in `internal/codeshape`. The AWS checks\n" +
+			"(docs/checks-aws.md) run on code too; these are the ones that only make sense there.\n",
+	},
+}
+
+// service is the directory below the root directory that holds a check
+// file ("aws/s3/x.yaml" -> "s3").
 func service(c *check.Check) string {
 	dir := path.Dir(c.File)
-	if dir == "." || dir == Root {
+	if dir == "." || dir == rootOf(c) {
 		return "other"
 	}
 	return path.Base(dir)
+}
+
+// rootOf is the root of FS a check was loaded from ("" when none).
+func rootOf(c *check.Check) string {
+	for _, r := range Roots() {
+		if strings.HasPrefix(c.File, r+"/") {
+			return r
+		}
+	}
+	return ""
 }
 
 func serviceName(s string) string {
@@ -43,11 +101,21 @@ func serviceName(s string) string {
 	return s
 }
 
-// Catalog renders the Markdown catalogue of checks (docs/checks-aws.md):
-// a summary table, then every check with its documentation, grouped by
-// service and ordered by id, so the output is stable.
-func Catalog(cs []*check.Check) []byte {
-	sorted := append([]*check.Check(nil), cs...)
+// Catalog renders the Markdown catalogue of the AWS checks among cs
+// (docs/checks-aws.md).
+func Catalog(cs []*check.Check) []byte { return CatalogOf(Root, cs) }
+
+// CatalogOf renders the Markdown catalogue of the checks among cs that
+// were loaded from root (docs/checks-<root>.md): a summary table, then
+// every check with its documentation, grouped by service and ordered by
+// id, so the output is stable.
+func CatalogOf(root string, cs []*check.Check) []byte {
+	var sorted []*check.Check
+	for _, c := range cs {
+		if rootOf(c) == root {
+			sorted = append(sorted, c)
+		}
+	}
 	sort.Slice(sorted, func(i, j int) bool {
 		si, sj := service(sorted[i]), service(sorted[j])
 		if si != sj {
@@ -56,13 +124,15 @@ func Catalog(cs []*check.Check) []byte {
 		return sorted[i].ID < sorted[j].ID
 	})
 
+	pg, ok := pages[root]
+	if !ok {
+		pg = page{title: "Built-in checks", intro: "checks.\n"}
+	}
 	var b bytes.Buffer
-	b.WriteString("# Built-in AWS checks\n\n")
-	b.WriteString("<!-- Generated from checks/aws by checks.Catalog. Do not edit by hand:\n")
+	fmt.Fprintf(&b, "# %s\n\n", pg.title)
+	fmt.Fprintf(&b, "<!-- Generated from checks/%s by checks.Catalog. Do not edit by hand:\n", root)
 	b.WriteString("     go test ./checks -run TestCatalog -update -->\n\n")
-	fmt.Fprintf(&b, "Parapet ships %d AWS checks. Each is a YAML file under `checks/aws/<service>/` with\n", len(sorted))
-	b.WriteString("passing and failing fixtures in `testdata/`; `resource.config` follows the shape of the\n")
-	b.WriteString("resource type (see `internal/awsshape`).\n\n")
+	fmt.Fprintf(&b, "Parapet ships %d %s\n", len(sorted), pg.intro)
 
 	counts := map[check.Severity]int{}
 	for _, c := range sorted {

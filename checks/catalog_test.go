@@ -11,31 +11,37 @@ import (
 	"github.com/parapet-dev/parapet/checks"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/checks-aws.md from the checks")
+var update = flag.Bool("update", false, "rewrite docs/checks-aws.md and docs/checks-iac.md from the checks")
 
-const catalogFile = "../docs/checks-aws.md"
+// catalogFile is the generated catalogue of the checks under a root.
+func catalogFile(root string) string { return "../docs/checks-" + root + ".md" }
 
-// TestCatalog fails when docs/checks-aws.md no longer matches the checks;
-// run it with -update to regenerate the file.
+// TestCatalog fails when a catalogue (docs/checks-aws.md,
+// docs/checks-iac.md) no longer matches the checks; run it with -update to
+// regenerate the files.
 func TestCatalog(t *testing.T) {
 	cs, err := checks.Load()
 	if err != nil {
 		t.Fatalf("loading built-in checks:\n%v", err)
 	}
-	want := checks.Catalog(cs)
-	if *update {
-		if err := os.WriteFile(catalogFile, want, 0o644); err != nil {
-			t.Fatal(err)
+	for _, root := range checks.Roots() {
+		file := catalogFile(root)
+		want := checks.CatalogOf(root, cs)
+		if *update {
+			if err := os.WriteFile(file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
 		}
-		return
-	}
-	got, err := os.ReadFile(catalogFile)
-	if err != nil {
-		t.Fatalf("%v (generate it with: go test ./checks -run TestCatalog -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date with the checks (first difference at line %d); regenerate it with:\n\tgo test ./checks -run TestCatalog -update",
-			filepath.Clean(catalogFile), firstDiffLine(got, want))
+		got, err := os.ReadFile(file)
+		if err != nil {
+			t.Errorf("%v (generate it with: go test ./checks -run TestCatalog -update)", err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is out of date with the checks (first difference at line %d); regenerate it with:\n\tgo test ./checks -run TestCatalog -update",
+				filepath.Clean(file), firstDiffLine(got, want))
+		}
 	}
 }
 
@@ -50,20 +56,31 @@ func firstDiffLine(a, b []byte) int {
 }
 
 // TestCatalogListsEveryCheck guards the renderer itself: each check's id,
-// title, severity and resource type appear in its summary row.
+// title, severity and resource type appear in the summary row of its own
+// root's catalogue, and in no other.
 func TestCatalogListsEveryCheck(t *testing.T) {
 	cs, err := checks.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := string(checks.Catalog(cs))
+	docs := map[string]string{}
+	for _, root := range checks.Roots() {
+		docs[root] = string(checks.CatalogOf(root, cs))
+	}
 	for _, c := range cs {
+		own := strings.SplitN(c.File, "/", 2)[0]
 		row := "| [" + c.ID + "](#" + c.ID + ") | " + c.Severity.String() + " | `" + c.ResourceType + "` | "
-		if !strings.Contains(doc, row) {
-			t.Errorf("catalogue has no summary row %q", row)
+		for root, doc := range docs {
+			has := strings.Contains(doc, row) && strings.Contains(doc, "\n### "+c.ID+"\n")
+			switch {
+			case root == own && !has:
+				t.Errorf("catalogue of %s has no summary row and section for %s", root, c.ID)
+			case root != own && strings.Contains(doc, "["+c.ID+"]"):
+				t.Errorf("catalogue of %s lists %s, which belongs under %s", root, c.ID, own)
+			}
 		}
-		if !strings.Contains(doc, "\n### "+c.ID+"\n") {
-			t.Errorf("catalogue has no section for %s", c.ID)
-		}
+	}
+	if string(checks.Catalog(cs)) != docs[checks.Root] {
+		t.Error("Catalog differs from CatalogOf(Root)")
 	}
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // TestFixtureShapes holds every fixture config to its resource type's
-// shape: it must decode into the awsshape struct with no unknown field,
+// shape: it must decode into the shape struct (internal/awsshape, or
+// internal/codeshape for the code-only types) with no unknown field,
 // and encoding that struct back (as a collector would) must give the same
 // document, so no field the collector always writes is missing and no
 // omitted-when-empty field is written empty. Checks tested against
@@ -33,7 +34,19 @@ func TestFixtureShapes(t *testing.T) {
 		typeOf[c.ID] = c.ResourceType
 	}
 	n := 0
-	err = fs.WalkDir(checks.FS, checks.Root, func(p string, d fs.DirEntry, err error) error {
+	for _, root := range checks.Roots() {
+		n += fixtureShapes(t, root, typeOf)
+	}
+	if n == 0 {
+		t.Fatal("no fixture cases found")
+	}
+}
+
+// fixtureShapes checks the fixtures under one root and counts their cases.
+func fixtureShapes(t *testing.T, root string, typeOf map[string]string) int {
+	t.Helper()
+	n := 0
+	err := fs.WalkDir(checks.FS, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Base(path.Dir(p)) != "testdata" {
 			return err
 		}
@@ -68,9 +81,7 @@ func TestFixtureShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n == 0 {
-		t.Fatal("no fixture cases found")
-	}
+	return n
 }
 
 func conforms(typ asset.TypeInfo, cfg map[string]any) error {

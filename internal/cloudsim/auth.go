@@ -48,9 +48,18 @@ func guessService(r *http.Request) string {
 		return "organizations"
 	case strings.HasPrefix(target, "CloudTrail_"):
 		return "cloudtrail"
+	case strings.HasPrefix(target, "AmazonEC2ContainerRegistry_"):
+		return "ecr"
 	}
-	if strings.HasPrefix(r.URL.Path, "/detector") {
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/detector"):
 		return "guardduty"
+	case strings.HasPrefix(p, "/clusters"):
+		return "eks"
+	case strings.HasPrefix(p, "/2015-03-31/functions"), strings.HasPrefix(p, "/2021-10-31/functions"):
+		return "lambda"
+	case strings.HasPrefix(p, "/2021-01-01/"):
+		return "es"
 	}
 	if strings.Contains(r.Header.Get("Content-Type"), "x-www-form-urlencoded") {
 		return "sts"

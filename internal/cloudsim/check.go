@@ -118,7 +118,7 @@ func (w *World) check(d *decoder) {
 			if r == nil {
 				continue
 			}
-			checkRegion(r, fmt.Sprintf("%s.Regions[%s]", p, name), bad, d)
+			checkRegion(a.Id, r, fmt.Sprintf("%s.Regions[%s]", p, name), bad, d)
 		}
 	}
 }
@@ -230,7 +230,7 @@ func checkIAM(a *Account, p string, bad badFunc, userKeys map[string]string, d *
 	}
 }
 
-func checkRegion(r *Region, p string, bad badFunc, d *decoder) {
+func checkRegion(acct string, r *Region, p string, bad badFunc, d *decoder) {
 	vpcs := newUniq("VPC", bad, d)
 	for i, v := range r.Vpcs {
 		vpcs.add(fmt.Sprintf("%s.Vpcs[%d]", p, i), "VpcId", aws.ToString(v.VpcId))
@@ -325,4 +325,5 @@ func checkRegion(r *Region, p string, bad badFunc, d *decoder) {
 	for i, db := range r.DBInstances {
 		dbs.add(fmt.Sprintf("%s.DBInstances[%d]", p, i), "DBInstanceIdentifier", aws.ToString(db.DBInstanceIdentifier))
 	}
+	checkWorkloads(acct, r, p, bad, d, instances, vpcs)
 }

@@ -90,6 +90,8 @@ var docFields = map[string]bool{
 	"AssumeRolePolicyDocument": true,
 	"Document":                 true,
 	"Policy":                   true,
+	"LifecyclePolicy":          true,
+	"AccessPolicies":           true,
 }
 
 var (

@@ -86,6 +86,11 @@ func (w *World) normalize() {
 				r.Keys = compact(r.Keys)
 				r.ConfigurationRecorders = compact(r.ConfigurationRecorders)
 				r.Detectors = compact(r.Detectors)
+				r.Snapshots = compact(r.Snapshots)
+				r.Repositories = compact(r.Repositories)
+				r.LoadBalancers = compact(r.LoadBalancers)
+				r.ClassicLoadBalancers = compact(r.ClassicLoadBalancers)
+				r.Functions = compact(r.Functions)
 			}
 		}
 	}
@@ -451,6 +456,7 @@ func normalizeRegion(acct, region string, r *Region, asOf time.Time) {
 		setBool(&db.PubliclyAccessible, false)
 		setBool(&db.StorageEncrypted, false)
 	}
+	normalizeWorkloads(acct, region, r, asOf)
 }
 
 // compact drops nil entries, which a world built in Go may hold.

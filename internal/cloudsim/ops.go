@@ -21,7 +21,8 @@ type opSpec struct {
 // Operation describes a served operation and the IAM action it requires.
 type Operation struct {
 	// Service is the simulator's name for the API: ec2, iam, sts, rds,
-	// cloudtrail, kms, config, organizations, guardduty, s3, s3control.
+	// cloudtrail, kms, config, organizations, guardduty, s3, s3control,
+	// ecr, eks, opensearch, elbv2, elb, lambda.
 	Service string
 	// Name is the API operation, e.g. GetBucketEncryption.
 	Name string
@@ -103,7 +104,7 @@ func (c *call) paginate(n int, token string, limit, def, min, max int) (page, er
 		}
 	}
 	if limit != 0 && (limit < min || (max > 0 && limit > max)) {
-		return page{}, c.proto.invalidParameter("Value (%d) for parameter %s is invalid. Expecting a value between %d and %d.", limit, c.limitName(), min, max)
+		return page{}, c.invalidParameter("Value (%d) for parameter %s is invalid. Expecting a value between %d and %d.", limit, c.limitName(), min, max)
 	}
 	size := limit
 	if size == 0 {
@@ -136,11 +137,20 @@ func (c *call) invalidToken(token string) error {
 		}
 		return errorf(400, "ValidationError", "Invalid Marker: %s", token)
 	case protoJSON:
-		if c.service == "kms" {
+		switch c.service {
+		case "kms":
 			return errorf(400, "InvalidMarkerException", "Invalid marker: %s", token)
+		case "ecr":
+			return errorf(400, "InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid pagination token'")
 		}
 		return errorf(400, "InvalidInputException", "Invalid pagination token: %s", token)
 	case protoRestJSON:
+		switch c.service {
+		case "eks":
+			return errorf(400, "InvalidParameterException", "The nextToken is invalid.")
+		case "lambda":
+			return errorf(400, "InvalidParameterValueException", "Invalid marker: %s", token)
+		}
 		return errorf(400, "BadRequestException", "The request is rejected because the nextToken is invalid.")
 	default:
 		return errorf(400, "InvalidArgument", "The continuation token provided is incorrect")
@@ -159,6 +169,12 @@ func (c *call) limitName() string {
 		return "Limit"
 	case "s3":
 		return "max-buckets"
+	case "ecr", "eks":
+		return "maxResults"
+	case "lambda":
+		return "MaxItems"
+	case "elb", "elbv2":
+		return "PageSize"
 	}
 	return "MaxResults"
 }
@@ -171,7 +187,7 @@ func (c *call) formInt(name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, c.proto.invalidParameter("Value (%s) for parameter %s is invalid.", v, name)
+		return 0, c.invalidParameter("Value (%s) for parameter %s is invalid.", v, name)
 	}
 	return n, nil
 }

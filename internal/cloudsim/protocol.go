@@ -15,9 +15,9 @@ type protocol int
 
 const (
 	protoEC2       protocol = iota // ec2Query
-	protoQuery                     // awsQuery (IAM, STS, RDS)
-	protoJSON                      // awsJson1_1 (CloudTrail, KMS, Config, Organizations)
-	protoRestJSON                  // restJson1 (GuardDuty)
+	protoQuery                     // awsQuery (IAM, STS, RDS, ELB, ELBv2)
+	protoJSON                      // awsJson1_1 (CloudTrail, KMS, Config, Organizations, ECR)
+	protoRestJSON                  // restJson1 (GuardDuty, EKS, OpenSearch, Lambda)
 	protoS3                        // restXml (S3)
 	protoS3Control                 // restXml (S3 Control)
 )
@@ -153,6 +153,21 @@ func (p protocol) unknownOperation(op string) *apiError {
 	}
 }
 
+// invalidParameter is the service's error for a bad request parameter.
+func (c *call) invalidParameter(format string, args ...any) *apiError {
+	switch c.service {
+	case "rds":
+		return errorf(400, "InvalidParameterValue", format, args...)
+	case "ecr", "eks":
+		return errorf(400, "InvalidParameterException", format, args...)
+	case "lambda":
+		return errorf(400, "InvalidParameterValueException", format, args...)
+	case "opensearch":
+		return errorf(400, "ValidationException", format, args...)
+	}
+	return c.proto.invalidParameter(format, args...)
+}
+
 // invalidParameter is the protocol's error for a bad request parameter.
 func (p protocol) invalidParameter(format string, args ...any) *apiError {
 	switch p {
@@ -170,10 +185,15 @@ func (p protocol) invalidParameter(format string, args ...any) *apiError {
 }
 
 var queryNamespaces = map[string]string{
-	"iam": "https://iam.amazonaws.com/doc/2010-05-08/",
-	"sts": "https://sts.amazonaws.com/doc/2011-06-15/",
-	"rds": "http://rds.amazonaws.com/doc/2014-10-31/",
+	"iam":   "https://iam.amazonaws.com/doc/2010-05-08/",
+	"sts":   "https://sts.amazonaws.com/doc/2011-06-15/",
+	"rds":   "http://rds.amazonaws.com/doc/2014-10-31/",
+	"elbv2": "http://elasticloadbalancing.amazonaws.com/doc/" + elbv2Version + "/",
+	"elb":   "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/",
 }
+
+// elbv2Version is the API version of Elastic Load Balancing v2 requests.
+const elbv2Version = "2015-12-01"
 
 const (
 	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"

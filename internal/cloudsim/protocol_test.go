@@ -21,9 +21,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -89,6 +95,36 @@ func everyService(cfg aws.Config, acct string) []struct {
 			_, err := s3Client(cfg).ListBuckets(ctx, &s3.ListBucketsInput{})
 			return err
 		}, "AccessDenied", 403},
+		{"ecr:DescribeRepositories", func() error {
+			_, err := ecr.NewFromConfig(cfg).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+			return err
+		}, "AccessDeniedException", 400},
+		{"eks:ListClusters", func() error {
+			_, err := eks.NewFromConfig(cfg).ListClusters(ctx, &eks.ListClustersInput{})
+			return err
+		}, "AccessDeniedException", 403},
+		{"es:ListDomainNames", func() error {
+			_, err := opensearch.NewFromConfig(cfg).ListDomainNames(ctx, &opensearch.ListDomainNamesInput{})
+			return err
+		}, "AccessDeniedException", 403},
+		{"elasticloadbalancing:DescribeListeners", func() error {
+			_, err := elbv2.NewFromConfig(cfg).DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String("arn:none")})
+			if code, _ := apiErrCode(err); code == "LoadBalancerNotFound" {
+				return nil
+			}
+			return err
+		}, "AccessDenied", 403},
+		{"elasticloadbalancing:DescribeLoadBalancerAttributes", func() error {
+			_, err := elb.NewFromConfig(cfg).DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerName: aws.String("none")})
+			if code, _ := apiErrCode(err); code == "LoadBalancerNotFound" {
+				return nil
+			}
+			return err
+		}, "AccessDenied", 403},
+		{"lambda:ListFunctions", func() error {
+			_, err := lambda.NewFromConfig(cfg).ListFunctions(ctx, &lambda.ListFunctionsInput{})
+			return err
+		}, "AccessDeniedException", 403},
 		{"s3:GetAccountPublicAccessBlock", func() error {
 			_, err := s3controlClient(cfg).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
 			if code, _ := apiErrCode(err); code == "NoSuchPublicAccessBlockConfiguration" {
@@ -171,7 +207,13 @@ func TestUnknownOperations(t *testing.T) {
 		{"ec2", "POST", "/", "ec2", form, "Action=DescribeImages&Version=2016-11-15", 400, "<Code>InvalidAction</Code>"},
 		{"iam", "POST", "/", "iam", form, "Action=ListSAMLProviders&Version=2010-05-08", 400, "<Code>InvalidAction</Code>"},
 		{"sts", "POST", "/", "sts", form, "Action=GetSessionToken&Version=2011-06-15", 400, "<Code>InvalidAction</Code>"},
-		{"rds", "POST", "/", "rds", form, "Action=DescribeDBClusters&Version=2014-10-31", 400, "<Code>InvalidAction</Code>"},
+		{"rds", "POST", "/", "rds", form, "Action=DescribeDBSnapshots&Version=2014-10-31", 400, "<Code>InvalidAction</Code>"},
+		{"elbv2", "POST", "/", "elasticloadbalancing", form, "Action=DescribeTargetGroups&Version=2015-12-01", 400, "<Code>InvalidAction</Code>"},
+		{"elb", "POST", "/", "elasticloadbalancing", form, "Action=DescribeListeners&Version=2012-06-01", 400, "<Code>InvalidAction</Code>"},
+		{"ecr", "POST", "/", "ecr", jsonTarget("AmazonEC2ContainerRegistry_V20150921.DescribeImages"), "{}", 400, `"UnknownOperationException"`},
+		{"eks", "GET", "/clusters/prod/node-groups", "eks", nil, "", 404, `"UnknownOperationException"`},
+		{"lambda", "GET", "/2015-03-31/functions/f/configuration", "lambda", nil, "", 404, `"UnknownOperationException"`},
+		{"opensearch", "GET", "/2021-01-01/opensearch/upgradeDomain", "es", nil, "", 404, `"UnknownOperationException"`},
 		{"kms", "POST", "/", "kms", jsonTarget("TrentService.ListAliases"), "{}", 400, `"UnknownOperationException"`},
 		{"cloudtrail", "POST", "/", "cloudtrail", jsonTarget("CloudTrail_20131101.ListTrails"), "{}", 400, `"UnknownOperationException"`},
 		{"config", "POST", "/", "config", jsonTarget("StarlingDoveService.DescribeDeliveryChannels"), "{}", 400, `"UnknownOperationException"`},

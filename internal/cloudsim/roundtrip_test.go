@@ -1,6 +1,7 @@
 package cloudsim_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"reflect"
@@ -14,11 +15,23 @@ import (
 	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
+	ostypes "github.com/aws/aws-sdk-go-v2/service/opensearch/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -490,6 +503,152 @@ func TestRoundTripEveryMember(t *testing.T) {
 				return nil, nil, err
 			}
 			return f.account.S3.PublicAccessBlock, out.PublicAccessBlockConfiguration, err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want, got, err := tc.run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameShape(t, tc.name, want, got)
+		})
+	}
+}
+
+// TestRoundTripWorkloadsEveryMember does the same for snapshots, DB
+// clusters, repositories, EKS clusters, domains, load balancers and
+// functions.
+func TestRoundTripWorkloadsEveryMember(t *testing.T) {
+	r := &cloudsim.Region{}
+	snap := &cloudsim.Snapshot{Snapshot: *fill(&ec2types.Snapshot{}), CreateVolumePermissions: *fill(&[]ec2types.CreateVolumePermission{})}
+	snap.OwnerId = aws.String("333333333333") // a world's snapshots are its accounts' own
+	r.Snapshots = []*cloudsim.Snapshot{snap}
+	r.Instances = []ec2types.Instance{{InstanceId: aws.String("i-1")}}
+	r.InstanceUserData = map[string]string{"i-1": "#!/bin/sh\necho hello\n"}
+	r.DBClusters = []rdstypes.DBCluster{*fill(&rdstypes.DBCluster{})}
+	repo := &cloudsim.Repository{Repository: *fill(&ecrtypes.Repository{}), Policy: `{"Version":"2012-10-17"}`, LifecyclePolicy: `{"rules":[]}`}
+	r.Repositories = []*cloudsim.Repository{repo}
+	r.EKSClusters = []ekstypes.Cluster{*fill(&ekstypes.Cluster{})}
+	r.Domains = []ostypes.DomainStatus{*fill(&ostypes.DomainStatus{})}
+	lb := &cloudsim.LoadBalancer{LoadBalancer: *fill(&elbv2types.LoadBalancer{}), Listeners: *fill(&[]elbv2types.Listener{})}
+	lb.Attributes = []elbv2types.LoadBalancerAttribute{{Key: aws.String("deletion_protection.enabled"), Value: aws.String("true")}}
+	r.LoadBalancers = []*cloudsim.LoadBalancer{lb}
+	classic := &cloudsim.ClassicLoadBalancer{LoadBalancerDescription: *fill(&elbtypes.LoadBalancerDescription{}), Attributes: fill(&elbtypes.LoadBalancerAttributes{})}
+	r.ClassicLoadBalancers = []*cloudsim.ClassicLoadBalancer{classic}
+	fn := &cloudsim.Function{FunctionConfiguration: *fill(&lambdatypes.FunctionConfiguration{}), Policy: `{"Version":"2012-10-17"}`}
+	fn.FunctionUrls = []cloudsim.FunctionUrl{{FunctionUrlConfig: *fill(&lambdatypes.FunctionUrlConfig{})}}
+	r.Functions = []*cloudsim.Function{fn}
+	w := &cloudsim.World{DefaultAccount: "333333333333", Accounts: []*cloudsim.Account{{Id: "333333333333", Regions: map[string]*cloudsim.Region{"us-east-1": r}}}}
+	s := cloudsim.NewServer(w)
+	if _, err := s.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cfg := sdkConfig(t, s, "AKIAANYKEY", "us-east-1")
+	e := ec2.NewFromConfig(cfg)
+	tests := []struct {
+		name string
+		run  func() (want, got any, err error)
+	}{
+		{"ec2.DescribeSnapshots", func() (any, any, error) {
+			out, err := e.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []ec2types.Snapshot{snap.Snapshot}, out.Snapshots, err
+		}},
+		{"ec2.DescribeSnapshotAttribute", func() (any, any, error) {
+			out, err := e.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: snap.SnapshotId, Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission})
+			if err != nil {
+				return nil, nil, err
+			}
+			return snap.CreateVolumePermissions, out.CreateVolumePermissions, err
+		}},
+		{"ec2.DescribeInstanceAttribute", func() (any, any, error) {
+			out, err := e.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: aws.String("i-1"), Attribute: ec2types.InstanceAttributeNameUserData})
+			if err != nil {
+				return nil, nil, err
+			}
+			text, err := base64.StdEncoding.DecodeString(aws.ToString(out.UserData.Value))
+			return r.InstanceUserData["i-1"], string(text), err
+		}},
+		{"rds.DescribeDBClusters", func() (any, any, error) {
+			out, err := rds.NewFromConfig(cfg).DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.DBClusters, out.DBClusters, err
+		}},
+		{"ecr.DescribeRepositories", func() (any, any, error) {
+			out, err := ecr.NewFromConfig(cfg).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []ecrtypes.Repository{repo.Repository}, out.Repositories, err
+		}},
+		{"eks.DescribeCluster", func() (any, any, error) {
+			out, err := eks.NewFromConfig(cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: r.EKSClusters[0].Name})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.EKSClusters[0], out.Cluster, err
+		}},
+		{"opensearch.DescribeDomains", func() (any, any, error) {
+			out, err := opensearch.NewFromConfig(cfg).DescribeDomains(ctx, &opensearch.DescribeDomainsInput{DomainNames: []string{aws.ToString(r.Domains[0].DomainName)}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.Domains, out.DomainStatusList, err
+		}},
+		{"elbv2.DescribeLoadBalancers", func() (any, any, error) {
+			out, err := elbv2.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []elbv2types.LoadBalancer{lb.LoadBalancer}, out.LoadBalancers, err
+		}},
+		{"elbv2.DescribeListeners", func() (any, any, error) {
+			out, err := elbv2.NewFromConfig(cfg).DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn})
+			if err != nil {
+				return nil, nil, err
+			}
+			return lb.Listeners, out.Listeners, err
+		}},
+		{"elbv2.DescribeLoadBalancerAttributes", func() (any, any, error) {
+			out, err := elbv2.NewFromConfig(cfg).DescribeLoadBalancerAttributes(ctx, &elbv2.DescribeLoadBalancerAttributesInput{LoadBalancerArn: lb.LoadBalancerArn})
+			if err != nil {
+				return nil, nil, err
+			}
+			return lb.Attributes, out.Attributes, err
+		}},
+		{"elb.DescribeLoadBalancers", func() (any, any, error) {
+			out, err := elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []elbtypes.LoadBalancerDescription{classic.LoadBalancerDescription}, out.LoadBalancerDescriptions, err
+		}},
+		{"elb.DescribeLoadBalancerAttributes", func() (any, any, error) {
+			out, err := elb.NewFromConfig(cfg).DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerName: classic.LoadBalancerName})
+			if err != nil {
+				return nil, nil, err
+			}
+			return classic.Attributes, out.LoadBalancerAttributes, err
+		}},
+		{"lambda.ListFunctions", func() (any, any, error) {
+			out, err := lambda.NewFromConfig(cfg).ListFunctions(ctx, &lambda.ListFunctionsInput{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []lambdatypes.FunctionConfiguration{fn.FunctionConfiguration}, out.Functions, err
+		}},
+		{"lambda.ListFunctionUrlConfigs", func() (any, any, error) {
+			out, err := lambda.NewFromConfig(cfg).ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: fn.FunctionName})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []lambdatypes.FunctionUrlConfig{fn.FunctionUrls[0].FunctionUrlConfig}, out.FunctionUrlConfigs, err
 		}},
 	}
 	for _, tc := range tests {

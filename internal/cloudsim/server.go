@@ -2,7 +2,8 @@
 // that speaks the real AWS wire protocols (EC2 query, AWS query, JSON 1.1,
 // REST-JSON, REST-XML), so unmodified AWS SDK clients pointed at it with a
 // base endpoint read the state of a World: accounts, IAM, S3, EC2,
-// CloudTrail, KMS, Config, GuardDuty, RDS and Organizations.
+// CloudTrail, KMS, Config, GuardDuty, RDS, Organizations, ECR, EKS,
+// OpenSearch, Elastic Load Balancing (both APIs) and Lambda.
 //
 // Requests are routed by their SigV4 credential scope (access key, region,
 // service) and their X-Amz-Target, Action or path. Signatures are not
@@ -237,7 +238,7 @@ type call struct {
 	body    []byte
 	form    url.Values
 	proto   protocol
-	service string // ec2, iam, sts, rds, cloudtrail, kms, config, organizations, guardduty, s3, s3control
+	service string // ec2, iam, sts, rds, cloudtrail, kms, config, organizations, guardduty, s3, s3control, ecr, eks, opensearch, elbv2, elb, lambda
 	op      string
 	region  string
 	reqID   string
@@ -389,10 +390,19 @@ func (c *call) route(signingName string) bool {
 		c.proto, c.service = protoEC2, "ec2"
 	case "iam", "sts", "rds":
 		c.proto, c.service = protoQuery, signingName
-	case "cloudtrail", "kms", "config", "organizations":
+	case "cloudtrail", "kms", "config", "organizations", "ecr":
 		c.proto, c.service = protoJSON, signingName
-	case "guardduty":
-		c.proto, c.service = protoRestJSON, "guardduty"
+	case "guardduty", "eks", "lambda":
+		c.proto, c.service = protoRestJSON, signingName
+	case "es":
+		c.proto, c.service = protoRestJSON, "opensearch"
+	case "elasticloadbalancing":
+		// Both load balancer APIs sign as elasticloadbalancing; the API
+		// version tells them apart.
+		c.proto, c.service = protoQuery, "elb"
+		if c.formValue("Version") == elbv2Version {
+			c.service = "elbv2"
+		}
 	case "s3":
 		if strings.HasPrefix(r.URL.Path, "/v20180820/") {
 			c.proto, c.service = protoS3Control, "s3control"
@@ -427,7 +437,7 @@ func (c *call) route(signingName string) bool {
 			c.op = target
 		}
 	case protoRestJSON:
-		c.op = guardDutyOperation(r)
+		c.op = restOperations[c.service](r)
 	case protoS3:
 		c.op = s3Operation(r)
 	case protoS3Control:
@@ -441,6 +451,28 @@ var jsonTargets = map[string]string{
 	"kms":           "TrentService",
 	"config":        "StarlingDoveService",
 	"organizations": "AWSOrganizationsV20161128",
+	"ecr":           "AmazonEC2ContainerRegistry_V20150921",
+}
+
+// restOperations name the operation of a REST-JSON request by method and
+// path, per service.
+var restOperations = map[string]func(*http.Request) string{
+	"guardduty":  guardDutyOperation,
+	"eks":        eksOperation,
+	"lambda":     lambdaOperation,
+	"opensearch": opensearchOperation,
+}
+
+// formValue reads a query-protocol parameter from the URL or a form body,
+// before the call's form is parsed.
+func (c *call) formValue(name string) string {
+	if v := c.r.URL.Query().Get(name); v != "" {
+		return v
+	}
+	if body, err := url.ParseQuery(string(c.body)); err == nil {
+		return body.Get(name)
+	}
+	return ""
 }
 
 // denied reports whether action matches one of the account's Deny patterns.

@@ -7,9 +7,15 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	ostypes "github.com/aws/aws-sdk-go-v2/service/opensearch/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -212,7 +218,13 @@ type Region struct {
 	SecurityGroups         []ec2types.SecurityGroup
 	// Instances are served one reservation per instance.
 	Instances []ec2types.Instance
-	Volumes   []ec2types.Volume
+	// InstanceUserData is the user data of instances, by instance ID, as
+	// plain text (DescribeInstanceAttribute serves it base64-encoded, as
+	// EC2 does).
+	InstanceUserData map[string]string
+	Volumes          []ec2types.Volume
+	// Snapshots are the account's own EBS snapshots in this region.
+	Snapshots []*Snapshot
 	// Trails are the trails whose home region this is. A multi-region
 	// trail also appears in DescribeTrails in the account's other regions;
 	// an organization trail of the management account also appears in
@@ -222,6 +234,61 @@ type Region struct {
 	ConfigurationRecorders []*ConfigurationRecorder
 	Detectors              []*Detector
 	DBInstances            []rdstypes.DBInstance
+	// DBClusters are Aurora, Neptune and DocumentDB clusters (the RDS API
+	// serves all three; Engine tells them apart).
+	DBClusters           []rdstypes.DBCluster
+	Repositories         []*Repository
+	EKSClusters          []ekstypes.Cluster
+	Domains              []ostypes.DomainStatus
+	LoadBalancers        []*LoadBalancer
+	ClassicLoadBalancers []*ClassicLoadBalancer
+	Functions            []*Function
+}
+
+// Snapshot is an EBS snapshot with its createVolumePermission attribute:
+// {Group: all} makes it public, {UserId: ACCOUNT} shares it with an account.
+type Snapshot struct {
+	ec2types.Snapshot
+	CreateVolumePermissions []ec2types.CreateVolumePermission
+}
+
+// Repository is an ECR repository with its policies. Policy and
+// LifecyclePolicy are JSON text (YAML allowed in a file); empty means none.
+type Repository struct {
+	ecrtypes.Repository
+	Policy          string
+	LifecyclePolicy string
+}
+
+// LoadBalancer is an Application, Network or Gateway Load Balancer with
+// its listeners and attributes. Attributes not given take the defaults
+// AWS reports for the load balancer's type.
+type LoadBalancer struct {
+	elbv2types.LoadBalancer
+	Listeners  []elbv2types.Listener
+	Attributes []elbv2types.LoadBalancerAttribute
+}
+
+// ClassicLoadBalancer is a Classic Load Balancer with its attributes
+// (nil parts take AWS's defaults).
+type ClassicLoadBalancer struct {
+	elbtypes.LoadBalancerDescription
+	Attributes *elbtypes.LoadBalancerAttributes
+}
+
+// Function is a Lambda function ($LATEST) with its resource policy (JSON
+// text, YAML allowed in a file; empty means none) and function URLs.
+type Function struct {
+	lambdatypes.FunctionConfiguration
+	Policy       string
+	FunctionUrls []FunctionUrl
+}
+
+// FunctionUrl is a function URL; Qualifier names the alias it serves
+// ("" for the unqualified function).
+type FunctionUrl struct {
+	lambdatypes.FunctionUrlConfig
+	Qualifier string
 }
 
 // Trail is a CloudTrail trail with its status and event selectors.

@@ -41,6 +41,7 @@ var services = []service{
 			"DescribeRegionsOutput", "DescribeSecurityGroupsOutput", "DescribeInstancesOutput",
 			"DescribeVpcsOutput", "DescribeSubnetsOutput", "DescribeFlowLogsOutput",
 			"GetEbsEncryptionByDefaultOutput", "DescribeVolumesOutput",
+			"DescribeSnapshotsOutput", "DescribeSnapshotAttributeOutput", "DescribeInstanceAttributeOutput",
 		},
 	},
 	{
@@ -64,7 +65,15 @@ var services = []service{
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/rds", alias: "rds", prefix: "awsAwsquery",
-		roots: []string{"DescribeDBInstancesOutput"},
+		roots: []string{"DescribeDBInstancesOutput", "DescribeDBClustersOutput"},
+	},
+	{
+		module: "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2", alias: "elbv2", prefix: "awsAwsquery",
+		roots: []string{"DescribeLoadBalancersOutput", "DescribeListenersOutput", "DescribeLoadBalancerAttributesOutput"},
+	},
+	{
+		module: "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing", alias: "elb", prefix: "awsAwsquery",
+		roots: []string{"DescribeLoadBalancersOutput", "DescribeLoadBalancerAttributesOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/cloudtrail", alias: "cloudtrail", prefix: "awsAwsjson11", json: true,
@@ -73,6 +82,10 @@ var services = []service{
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/guardduty", alias: "guardduty", prefix: "awsRestjson1", json: true,
 		roots: []string{"ListDetectorsOutput", "GetDetectorOutput"},
+	},
+	{
+		module: "github.com/aws/aws-sdk-go-v2/service/opensearch", alias: "opensearch", prefix: "awsRestjson1", json: true,
+		roots: []string{"ListDomainNamesOutput", "DescribeDomainOutput", "DescribeDomainsOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/s3", alias: "s3", prefix: "awsRestxml",

@@ -1,0 +1,7 @@
+module "again" {
+  source = "../self"
+}
+
+resource "aws_s3_bucket" "inner" {
+  bucket = "inner"
+}

@@ -1,0 +1,1 @@
+Hello, ${name}!%{ for i in items } [${i}]%{ endfor }

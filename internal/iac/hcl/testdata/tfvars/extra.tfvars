@@ -1,0 +1,2 @@
+c = "varfile"
+d = "varfile"
