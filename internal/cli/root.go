@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -49,11 +50,18 @@ type globals struct {
 	checksDir []string
 	stdout    io.Writer
 	stderr    io.Writer
+	// now is the clock of scans, ages and time flags.
+	now func() time.Time
 }
 
 // Execute runs the command line and returns the process exit code.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer, version string) int {
-	g := &globals{stdout: stdout, stderr: stderr}
+	return execute(ctx, args, stdout, stderr, version, time.Now)
+}
+
+// execute is Execute with the clock given, for tests.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer, version string, now func() time.Time) int {
+	g := &globals{stdout: stdout, stderr: stderr, now: now}
 	root := newRoot(g, version)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -98,6 +106,10 @@ result so findings can be tracked from first sight to fix.`,
 		newSimCmd(g),
 		newChecksCmd(g),
 		newAWSCmd(g),
+		newFindingsCmd(g),
+		newAssetsCmd(g),
+		newDiffCmd(g),
+		newEventsCmd(g),
 	)
 	return root
 }

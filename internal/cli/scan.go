@@ -87,6 +87,7 @@ checks could not be evaluated (ERROR results); 2 bad usage.`,
 			if err != nil {
 				return err
 			}
+			opts.Now = g.now
 			col, err := awscollect.New(opts)
 			if err != nil {
 				return withCode(ExitUsage, err)
@@ -132,7 +133,7 @@ func (g *globals) scanAndReport(ctx context.Context, col collect.Collector, e *e
 
 	bar := newProgress(g.stderr, !out.noProgress && isTerminal(g.stderr))
 	res, err := pipeline.Scan(ctx, pipeline.Options{
-		Collector: col, Engine: e, Store: st, Scope: scope, Progress: bar.update,
+		Collector: col, Engine: e, Store: st, Scope: scope, Progress: bar.update, Now: g.now,
 	})
 	bar.finish()
 	if err != nil && res == nil {
@@ -146,6 +147,7 @@ func (g *globals) scanAndReport(ctx context.Context, col collect.Collector, e *e
 	rep := &report.Report{
 		ScanID: res.Scan.ID, Provider: res.Scan.Provider, Started: res.Scan.StartedAt, Finished: res.Scan.FinishedAt,
 		Assets: res.Assets, Results: res.Results, Diagnostics: res.Diagnostics, Checks: checkIndex(e),
+		Findings: res.Findings,
 	}
 	if werr := w.Write(dst, rep); werr != nil {
 		closeOut()

@@ -19,7 +19,7 @@ import (
 // A bad custom check stops the command: scanning without a check the user
 // asked for would report a pass it never evaluated.
 func (g *globals) loadChecks() ([]*check.Check, error) {
-	all, err := check.LoadFS(checks.FS, "aws")
+	all, err := checks.Load()
 	if err != nil {
 		return nil, fmt.Errorf("built-in checks: %w", err)
 	}

@@ -29,6 +29,22 @@ type Sink interface {
 	// Progress reports units of work: planned adds to the total, done to
 	// the completed count.
 	Progress(planned, done int)
+	// Covered reports that a listing was complete: every asset of the
+	// coverage's types in its account and region was reported. Only then
+	// may an asset stored from an earlier scan and missing from this one be
+	// taken as deleted. A collector that cannot vouch for completeness
+	// (a failed or cancelled listing) does not call it.
+	Covered(c Coverage)
+}
+
+// Coverage is a scope a collector listed completely.
+type Coverage struct {
+	Provider string `json:"provider"`
+	Account  string `json:"account"`
+	// Region is the region listed; empty means every region of the
+	// account (a global listing, such as IAM or S3 buckets).
+	Region        string   `json:"region,omitempty"`
+	ResourceTypes []string `json:"resourceTypes"`
 }
 
 // Diagnostic records something that could not be collected and why.

@@ -20,16 +20,19 @@ const (
 	// not be collected, or evaluation failed. It is never a pass.
 	Error  Status = "ERROR"
 	Manual Status = "MANUAL"
+	// Suppressed is a failure an exception accepts (Result.ExceptionID
+	// names it). It is shown, but it never fails a run.
+	Suppressed Status = "SUPPRESSED"
 )
 
 // ParseStatus accepts a status name in any case.
 func ParseStatus(s string) (Status, error) {
-	for _, st := range []Status{Pass, Fail, NotApplicable, Error, Manual} {
+	for _, st := range []Status{Pass, Fail, NotApplicable, Error, Manual, Suppressed} {
 		if equalFold(string(st), s) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("unknown status %q (want PASS, FAIL, NOT_APPLICABLE, ERROR or MANUAL)", s)
+	return "", fmt.Errorf("unknown status %q (want PASS, FAIL, NOT_APPLICABLE, ERROR, MANUAL or SUPPRESSED)", s)
 }
 
 func equalFold(a, b string) bool {
@@ -71,6 +74,8 @@ type Result struct {
 	// their path in the asset (e.g. "config.PublicAccessBlock").
 	Evidence    map[string]any `json:"evidence,omitempty"`
 	EvaluatedAt time.Time      `json:"evaluatedAt"`
+	// ExceptionID names the exception that suppresses a SUPPRESSED result.
+	ExceptionID string `json:"exceptionId,omitempty"`
 }
 
 // Location is a place in a source file.

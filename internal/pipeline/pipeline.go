@@ -22,7 +22,13 @@ import (
 type Options struct {
 	Collector collect.Collector
 	Engine    *engine.Engine
-	Store     store.Store
+	// Store keeps the scan, its assets and results, and the findings
+	// they reconcile into. Nil evaluates only: nothing is persisted (the
+	// outcome still has every result).
+	Store store.Store
+	// Suppressor decides which failures an exception accepts; those
+	// results are SUPPRESSED. Nil suppresses nothing.
+	Suppressor finding.Suppressor
 	// Scope is recorded on the scan as given (accounts, regions, filters).
 	Scope store.Scope
 	// Now is the clock; evaluation uses the scan's start time throughout
@@ -40,15 +46,21 @@ type Outcome struct {
 	Assets      int
 	Results     []finding.Result
 	Diagnostics []collect.Diagnostic
+	// Coverage lists the scopes the collector listed completely.
+	Coverage []collect.Coverage
+	// Findings is what reconciling the results did to findings; nil
+	// without a store, or when the scan's data could not all be stored.
+	Findings *finding.ReconcileSummary
 }
 
-// Scan collects, evaluates and stores. It returns an error only when the
-// scan as a whole failed (nothing could be collected, the store refused
-// writes); partial collection failures are in Outcome.Diagnostics and show
-// up as ERROR results.
+// Scan collects, evaluates, stores and reconciles the results into
+// findings. It returns an error only when the scan as a whole failed
+// (nothing could be collected, the store refused writes); partial
+// collection failures are in Outcome.Diagnostics and show up as ERROR
+// results.
 func Scan(ctx context.Context, o Options) (*Outcome, error) {
-	if o.Collector == nil || o.Engine == nil || o.Store == nil {
-		return nil, errors.New("pipeline: collector, engine and store are required")
+	if o.Collector == nil || o.Engine == nil {
+		return nil, errors.New("pipeline: collector and engine are required")
 	}
 	now := o.Now
 	if now == nil {
@@ -65,11 +77,13 @@ func Scan(ctx context.Context, o Options) (*Outcome, error) {
 		Status:    store.ScanRunning,
 		Scope:     o.Scope,
 	}
-	if err := o.Store.CreateScan(ctx, sc); err != nil {
-		return nil, fmt.Errorf("record scan: %w", err)
+	if o.Store != nil {
+		if err := o.Store.CreateScan(ctx, sc); err != nil {
+			return nil, fmt.Errorf("record scan: %w", err)
+		}
 	}
 
-	s := newSink(ctx, o, sc.ID, started)
+	s := newSink(ctx, o, sc.ID, started, now)
 	collectErr := o.Collector.Collect(ctx, s)
 	if collectErr != nil {
 		// Nothing in scope could be read: every check is ERROR for the
@@ -82,17 +96,31 @@ func Scan(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	out, writeErr := s.close()
 
+	// Findings move only on complete data: after a failed write some
+	// results are missing, and a cancelled scan may have stopped anywhere.
+	var reconcileErr error
+	if o.Store != nil && writeErr == nil && ctx.Err() == nil {
+		rec, err := o.Store.Reconcile(ctx, store.ReconcileRequest{ScanID: sc.ID, At: now().UTC(), Coverage: out.Coverage})
+		if err != nil {
+			reconcileErr = err
+		} else {
+			out.Findings = &rec
+		}
+	}
+
 	finished := now().UTC()
 	status := store.ScanCompleted
-	if collectErr != nil || writeErr != nil {
+	if collectErr != nil || writeErr != nil || reconcileErr != nil {
 		status = store.ScanFailed
 	}
-	summary := store.Summary{Assets: out.Assets, Diagnostics: len(out.Diagnostics)}
+	summary := store.Summary{Assets: out.Assets, Diagnostics: len(out.Diagnostics), Findings: out.Findings}
 	summary.Count(out.Results...)
-	// The scan row is finished even if the context was cancelled: a scan
-	// left "running" forever would mislead every later reader.
-	if err := o.Store.FinishScan(context.WithoutCancel(ctx), sc.ID, finished, status, out.Diagnostics, summary); err != nil {
-		return nil, errors.Join(fmt.Errorf("finish scan: %w", err), collectErr, writeErr)
+	if o.Store != nil {
+		// The scan row is finished even if the context was cancelled: a
+		// scan left "running" forever would mislead every later reader.
+		if err := o.Store.FinishScan(context.WithoutCancel(ctx), sc.ID, finished, status, out.Diagnostics, summary); err != nil {
+			return nil, errors.Join(fmt.Errorf("finish scan: %w", err), collectErr, writeErr, reconcileErr)
+		}
 	}
 	sc.FinishedAt, sc.Status, sc.Diagnostics, sc.Summary = finished, status, out.Diagnostics, summary
 	out.Scan = sc
@@ -101,6 +129,9 @@ func Scan(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	if writeErr != nil {
 		return out, fmt.Errorf("store: %w", writeErr)
+	}
+	if reconcileErr != nil {
+		return out, fmt.Errorf("reconcile findings: %w", reconcileErr)
 	}
 	return out, nil
 }
@@ -114,6 +145,7 @@ type sink struct {
 	o       Options
 	scanID  string
 	evalAt  time.Time
+	now     func() time.Time
 	batches chan batch
 	done    chan error
 
@@ -129,8 +161,8 @@ type batch struct {
 	results []finding.Result
 }
 
-func newSink(ctx context.Context, o Options, scanID string, evalAt time.Time) *sink {
-	s := &sink{ctx: ctx, o: o, scanID: scanID, evalAt: evalAt,
+func newSink(ctx context.Context, o Options, scanID string, evalAt time.Time, now func() time.Time) *sink {
+	s := &sink{ctx: ctx, o: o, scanID: scanID, evalAt: evalAt, now: now,
 		batches: make(chan batch, 4), done: make(chan error, 1), assets: map[string]bool{}, gaps: map[string]bool{}}
 	go s.write()
 	return s
@@ -139,7 +171,7 @@ func newSink(ctx context.Context, o Options, scanID string, evalAt time.Time) *s
 func (s *sink) write() {
 	var err error
 	for b := range s.batches {
-		if err != nil {
+		if err != nil || s.o.Store == nil {
 			continue // drain so senders never block; the first error is reported
 		}
 		if len(b.assets) > 0 {
@@ -157,6 +189,7 @@ func (s *sink) Asset(a asset.Asset) {
 		a.Hash = a.ComputeHash()
 	}
 	rs := s.o.Engine.Evaluate(&a, s.evalAt)
+	finding.ApplyExceptions(s.o.Suppressor, rs, a.Tags, s.evalAt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.assets[a.UID] {
@@ -176,7 +209,7 @@ func (s *sink) Asset(a asset.Asset) {
 
 func (s *sink) Diagnostic(d collect.Diagnostic) {
 	if d.Time.IsZero() {
-		d.Time = time.Now().UTC()
+		d.Time = s.now().UTC()
 	}
 	rs := s.o.Engine.Gap(d, s.evalAt)
 	s.mu.Lock()
@@ -191,6 +224,12 @@ func (s *sink) Diagnostic(d collect.Diagnostic) {
 			s.pending.results = append(s.pending.results, r)
 		}
 	}
+}
+
+func (s *sink) Covered(c collect.Coverage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Coverage = append(s.out.Coverage, c)
 }
 
 func (s *sink) Progress(planned, done int) {

@@ -19,9 +19,10 @@ import (
 
 // fakeCollector replays what a real collector would report.
 type fakeCollector struct {
-	assets []asset.Asset
-	diags  []collect.Diagnostic
-	err    error
+	assets  []asset.Asset
+	diags   []collect.Diagnostic
+	covered []collect.Coverage
+	err     error
 }
 
 func (f *fakeCollector) Provider() string { return "aws" }
@@ -34,6 +35,9 @@ func (f *fakeCollector) Collect(ctx context.Context, s collect.Sink) error {
 	}
 	for _, d := range f.diags {
 		s.Diagnostic(d)
+	}
+	for _, c := range f.covered {
+		s.Covered(c)
 	}
 	return f.err
 }
@@ -158,6 +162,6 @@ func TestCollectorFailureIsErrorNotClean(t *testing.T) {
 
 func TestScanNeedsItsParts(t *testing.T) {
 	if _, err := Scan(context.Background(), Options{}); err == nil {
-		t.Fatal("want an error without collector, engine and store")
+		t.Fatal("want an error without collector and engine")
 	}
 }

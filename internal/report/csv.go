@@ -13,7 +13,7 @@ func init() { Register("csv", csvWriter{}) }
 // csvWriter writes one row per result, for spreadsheets.
 type csvWriter struct{}
 
-var csvHeader = []string{"scan_id", "status", "severity", "check_id", "title", "provider", "account", "region", "asset_type", "asset_uid", "asset_name", "message", "evidence", "evaluated_at"}
+var csvHeader = []string{"scan_id", "status", "severity", "check_id", "title", "provider", "account", "region", "asset_type", "asset_uid", "asset_name", "message", "evidence", "evaluated_at", "exception_id"}
 
 func (csvWriter) Write(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
@@ -32,7 +32,7 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 		}
 		if err := cw.Write([]string{r.ScanID, string(res.Status), res.Severity, res.CheckID, cell(title(r, res.CheckID)),
 			res.Provider, res.Account, res.Region, res.AssetType, cell(res.AssetUID), cell(res.AssetName), cell(res.Message), ev,
-			res.EvaluatedAt.UTC().Format(time.RFC3339)}); err != nil {
+			res.EvaluatedAt.UTC().Format(time.RFC3339), cell(res.ExceptionID)}); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,9 @@ type Report struct {
 	Assets      int                  `json:"assets"`
 	Results     []finding.Result     `json:"results"`
 	Diagnostics []collect.Diagnostic `json:"diagnostics"`
+	// Findings is what the scan did to findings (nil when it stored
+	// nothing).
+	Findings *finding.ReconcileSummary `json:"findings,omitempty"`
 	// Checks maps check IDs to their definitions, for titles and
 	// remediation text.
 	Checks map[string]*check.Check `json:"-"`
@@ -118,12 +121,14 @@ func SortResults(rs []finding.Result) {
 			return 0
 		case finding.Error:
 			return 1
-		case finding.Manual:
+		case finding.Suppressed:
 			return 2
-		case finding.Pass:
+		case finding.Manual:
 			return 3
-		default:
+		case finding.Pass:
 			return 4
+		default:
+			return 5
 		}
 	}
 	sev := func(s string) int {

@@ -27,14 +27,26 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 
 	fmt.Fprintf(ew, "Parapet scan %s (%s): %d assets, %d results in %s\n",
 		r.ScanID, r.Provider, r.Assets, s.Total, r.Finished.Sub(r.Started).Round(1e6))
+	if f := r.Findings; f != nil {
+		fmt.Fprintf(ew, "Findings: %d opened, %d resolved, %d reopened", f.Opened, f.Resolved, f.Reopened)
+		if f.Suppressed+f.Unsuppressed > 0 {
+			fmt.Fprintf(ew, ", %d suppressed, %d no longer suppressed", f.Suppressed, f.Unsuppressed)
+		}
+		if f.DeletedAssets > 0 {
+			fmt.Fprintf(ew, "; %d assets deleted", f.DeletedAssets)
+		}
+		fmt.Fprintln(ew)
+	}
 
-	var fails, errs []finding.Result
+	var fails, errs, accepted []finding.Result
 	for _, res := range rs {
 		switch res.Status {
 		case finding.Fail:
 			fails = append(fails, res)
 		case finding.Error:
 			errs = append(errs, res)
+		case finding.Suppressed:
+			accepted = append(accepted, res)
 		}
 	}
 	if len(fails) > 0 {
@@ -52,6 +64,15 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 		fmt.Fprintln(tw, "SEVERITY\tCHECK\tACCOUNT\tREGION\tRESOURCE\tREASON")
 		for _, res := range errs {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, res.Account, res.Region, resourceLabel(&res), oneLine(res.Message, 120))
+		}
+		tw.Flush()
+	}
+	if len(accepted) > 0 {
+		fmt.Fprintf(ew, "\nSUPPRESSED BY EXCEPTIONS (%d: failing, accepted until the exception ends)\n", len(accepted))
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEVERITY\tCHECK\tACCOUNT\tREGION\tRESOURCE\tEXCEPTION")
+		for _, res := range accepted {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, res.Account, res.Region, resourceLabel(&res), oneLine(res.ExceptionID, 80))
 		}
 		tw.Flush()
 	}

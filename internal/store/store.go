@@ -51,10 +51,13 @@ type Store interface {
 	// A configuration differing from the current one (by Asset.Hash,
 	// computed when empty) adds an AssetVersion; an unchanged one does not.
 	PutAssets(ctx context.Context, scanID string, assets []asset.Asset) error
-	// GetAsset returns the current state of an asset, or ErrNotFound.
+	// GetAsset returns the current state of an asset, or ErrNotFound. An
+	// asset found deleted is returned as last seen; AssetVersions tells
+	// when it was deleted.
 	GetAsset(ctx context.Context, uid string) (asset.Asset, error)
 	// Assets returns current asset states ordered by UID, compared
-	// bytewise (not by a locale's collation).
+	// bytewise (not by a locale's collation). Assets found deleted are
+	// left out unless f.IncludeDeleted.
 	Assets(ctx context.Context, f AssetFilter) ([]asset.Asset, error)
 	// AssetVersions returns the configurations an asset has had, oldest
 	// first and the current one last, or ErrNotFound for an unknown UID.
@@ -66,6 +69,50 @@ type Store interface {
 	// Results returns results ordered by scan (newest first), then check
 	// ID and asset UID compared bytewise.
 	Results(ctx context.Context, f ResultFilter) ([]finding.Result, error)
+
+	// Reconcile folds a scan's stored results into findings, in one
+	// transaction, with finding.Apply: a finding changes only when a
+	// result of this scan touched it, so a partial scan resolves only what
+	// it re-evaluated. Every evaluation touching a finding is added to its
+	// history. Then, inside each scope of r.Coverage, assets stored as
+	// current but last seen by an older scan are marked deleted (their
+	// versions kept) and their findings resolved "resource deleted".
+	// Every transition appends a "finding.<transition>" event to the
+	// outbox. Reconciling a scan again changes nothing.
+	Reconcile(ctx context.Context, r ReconcileRequest) (finding.ReconcileSummary, error)
+	// ReopenSuppressed opens, at at, every finding suppressed by the
+	// exception exceptionID (which expired or was withdrawn), recording
+	// the transition and its event, and returns how many there were.
+	ReopenSuppressed(ctx context.Context, exceptionID string, at time.Time) (int, error)
+	// GetFinding returns one finding by fingerprint, or ErrNotFound.
+	GetFinding(ctx context.Context, fingerprint string) (finding.Finding, error)
+	// Findings returns findings ordered by severity (critical first), then
+	// first seen (oldest first), then fingerprint.
+	Findings(ctx context.Context, f FindingFilter) ([]finding.Finding, error)
+	// FindingHistory returns a finding's history, oldest first: every
+	// evaluation since it was first seen (its check's results on its
+	// asset, stored with their scans) with the transition it made, and the
+	// events that were not evaluations (the asset's deletion, the end of
+	// an exception). ErrNotFound for an unknown fingerprint.
+	FindingHistory(ctx context.Context, fingerprint string) ([]finding.HistoryEntry, error)
+	// FindingStats computes the figures of the findings as of now.
+	FindingStats(ctx context.Context, q StatsQuery) (FindingStats, error)
+	// FindingChanges returns the transitions made by scans after from up
+	// to and including to (compared as scan IDs, which order by start
+	// time), oldest first. An empty from means from the beginning.
+	FindingChanges(ctx context.Context, from, to string) ([]FindingChange, error)
+	// AssetChanges compares every asset's state as of scan from (its
+	// latest version first seen by from or an earlier scan, unless deleted
+	// by then) with its state as of scan to, and returns the assets that
+	// were added, removed or changed, ordered by UID. An empty from means
+	// before any scan.
+	AssetChanges(ctx context.Context, from, to string) ([]AssetChange, error)
+
+	// AppendEvents adds events to the outbox, in order, each getting the
+	// next ID. An empty payload is stored as {}.
+	AppendEvents(ctx context.Context, events []Event) error
+	// Events returns outbox events in ID order.
+	Events(ctx context.Context, f EventFilter) ([]Event, error)
 
 	Close() error
 }
@@ -117,7 +164,10 @@ type Summary struct {
 	NotApplicable int `json:"notApplicable"`
 	Error         int `json:"error"`
 	Manual        int `json:"manual"`
+	Suppressed    int `json:"suppressed,omitempty"`
 	Diagnostics   int `json:"diagnostics"`
+	// Findings is what reconciling the scan did to findings.
+	Findings *finding.ReconcileSummary `json:"findings,omitempty"`
 }
 
 // Count adds results to the summary's result and status counts.
@@ -135,6 +185,8 @@ func (s *Summary) Count(results ...finding.Result) {
 			s.Error++
 		case finding.Manual:
 			s.Manual++
+		case finding.Suppressed:
+			s.Suppressed++
 		}
 	}
 }
@@ -156,6 +208,10 @@ type AssetVersion struct {
 	// configuration. Provider, Account, Region and Type, which identify
 	// the asset rather than configure it, are its current ones.
 	Asset asset.Asset `json:"asset"`
+	// DeletedScanID is set when this version ended because the asset was
+	// found deleted, by that scan, at DeletedAt.
+	DeletedScanID string    `json:"deletedScanId,omitempty"`
+	DeletedAt     time.Time `json:"deletedAt,omitzero"`
 }
 
 // ScanFilter selects scans. Zero fields match everything.
@@ -177,7 +233,9 @@ type AssetFilter struct {
 	// LastScanID keeps assets whose latest collection was in this scan:
 	// with the latest scan's ID this is the inventory still present.
 	LastScanID string
-	Limit      int // 0 means no limit
+	// IncludeDeleted also returns assets found deleted (as last seen).
+	IncludeDeleted bool
+	Limit          int // 0 means no limit
 }
 
 // ResultFilter selects results. Zero fields match everything; a list
@@ -254,8 +312,12 @@ func ValidateResults(scanID string, results []finding.Result) error {
 		}
 		switch r.Status {
 		case finding.Pass, finding.Fail, finding.NotApplicable, finding.Error, finding.Manual:
+		case finding.Suppressed:
+			if r.ExceptionID == "" {
+				return fmt.Errorf("put results: result %d (%s on %s): SUPPRESSED without an exceptionId", i, r.CheckID, r.AssetUID)
+			}
 		default:
-			return fmt.Errorf("put results: result %d (%s on %s): unknown status %q (want PASS, FAIL, NOT_APPLICABLE, ERROR or MANUAL)", i, r.CheckID, r.AssetUID, r.Status)
+			return fmt.Errorf("put results: result %d (%s on %s): unknown status %q (want PASS, FAIL, NOT_APPLICABLE, ERROR, MANUAL or SUPPRESSED)", i, r.CheckID, r.AssetUID, r.Status)
 		}
 	}
 	return nil

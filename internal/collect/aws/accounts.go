@@ -171,6 +171,7 @@ func (c *Collector) collectAccount(ctx context.Context, sink collect.Sink, base 
 	sink.Progress(len(units), 0)
 	collect.ForEach(ctx, units, len(units), func(ctx context.Context, u *unit) {
 		u.svc.collect(ctx, u)
+		u.reportCoverage(ctx)
 		sink.Progress(0, 1)
 	})
 	if c.selected["cloudtrail"] {

@@ -144,6 +144,16 @@ func decodePolicy(doc string) (map[string]any, error) {
 	return asset.DecodeConfig([]byte(s))
 }
 
+// fieldErrors repeats one failure for each path it left unknown.
+func fieldErrors(fe asset.FieldError, paths ...string) []asset.FieldError {
+	out := make([]asset.FieldError, len(paths))
+	for i, p := range paths {
+		out[i] = fe
+		out[i].Path = p
+	}
+	return out
+}
+
 // policyField decodes doc into *dst, returning a FieldError at path when
 // the document cannot be read.
 func policyField(doc *string, path, action string, dst *map[string]any) *asset.FieldError {

@@ -7,9 +7,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -107,5 +113,44 @@ func (r *accountRun) guardduty(region string) *guardduty.Client {
 func (r *accountRun) rds(region string) *rds.Client {
 	return client(r, "rds", region, func(cfg aws.Config, region string) *rds.Client {
 		return rds.NewFromConfig(cfg, func(o *rds.Options) { o.Region, o.Retryer = region, r.retryer("rds", region) })
+	})
+}
+
+func (r *accountRun) ecr(region string) *ecr.Client {
+	return client(r, "ecr", region, func(cfg aws.Config, region string) *ecr.Client {
+		return ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region, o.Retryer = region, r.retryer("ecr", region) })
+	})
+}
+
+func (r *accountRun) eks(region string) *eks.Client {
+	return client(r, "eks", region, func(cfg aws.Config, region string) *eks.Client {
+		return eks.NewFromConfig(cfg, func(o *eks.Options) { o.Region, o.Retryer = region, r.retryer("eks", region) })
+	})
+}
+
+// opensearch's throttling scope is its IAM prefix, es.
+func (r *accountRun) opensearch(region string) *opensearch.Client {
+	return client(r, "opensearch", region, func(cfg aws.Config, region string) *opensearch.Client {
+		return opensearch.NewFromConfig(cfg, func(o *opensearch.Options) { o.Region, o.Retryer = region, r.retryer("es", region) })
+	})
+}
+
+// Both load balancer APIs share the elasticloadbalancing endpoint, IAM
+// prefix and throttling scope.
+func (r *accountRun) elbv2(region string) *elbv2.Client {
+	return client(r, "elbv2", region, func(cfg aws.Config, region string) *elbv2.Client {
+		return elbv2.NewFromConfig(cfg, func(o *elbv2.Options) { o.Region, o.Retryer = region, r.retryer("elasticloadbalancing", region) })
+	})
+}
+
+func (r *accountRun) elb(region string) *elb.Client {
+	return client(r, "elb", region, func(cfg aws.Config, region string) *elb.Client {
+		return elb.NewFromConfig(cfg, func(o *elb.Options) { o.Region, o.Retryer = region, r.retryer("elasticloadbalancing", region) })
+	})
+}
+
+func (r *accountRun) lambda(region string) *lambda.Client {
+	return client(r, "lambda", region, func(cfg aws.Config, region string) *lambda.Client {
+		return lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.Region, o.Retryer = region, r.retryer("lambda", region) })
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/parapet-dev/parapet/internal/asset"
@@ -25,6 +26,8 @@ const (
 func TestCollectOrganization(t *testing.T) {
 	run := baseline(t)
 	rec := run.rec
+	// The production ALB's ARN ends in an ID the simulator derives.
+	prodALB := aws.ToString(loadWorld(t, "org.yaml").Accounts[1].Regions["us-east-1"].LoadBalancers[0].LoadBalancerArn)
 
 	t.Run("assets per account and type", func(t *testing.T) {
 		want := map[string]int{
@@ -32,10 +35,15 @@ func TestCollectOrganization(t *testing.T) {
 			mgmt + " aws.iam.policy": 3, mgmt + " aws.s3.bucket": 3, mgmt + " aws.ec2.vpc": 3, mgmt + " aws.ec2.subnet": 4,
 			mgmt + " aws.ec2.security_group": 4, mgmt + " aws.ec2.instance": 2, mgmt + " aws.ec2.volume": 2,
 			mgmt + " aws.cloudtrail.trail": 1, mgmt + " aws.kms.key": 4, mgmt + " aws.rds.db_instance": 2,
-			// production: instances are denied, the org trail belongs to
-			// the management account.
+			mgmt + " aws.ec2.snapshot": 3, mgmt + " aws.rds.db_cluster": 2, mgmt + " aws.neptune.db_cluster": 1,
+			mgmt + " aws.ecr.repository": 2, mgmt + " aws.eks.cluster": 2, mgmt + " aws.opensearch.domain": 2,
+			mgmt + " aws.elbv2.load_balancer": 2, mgmt + " aws.elb.load_balancer": 1, mgmt + " aws.lambda.function": 2,
+			// production: instances, EKS and DB cluster listings are
+			// denied, the org trail belongs to the management account.
 			prod + " aws.account": 1, prod + " aws.iam.user": 1, prod + " aws.iam.role": 1, prod + " aws.s3.bucket": 2,
 			prod + " aws.ec2.vpc": 1, prod + " aws.ec2.security_group": 1, prod + " aws.ec2.volume": 1, prod + " aws.cloudtrail.trail": 1,
+			prod + " aws.ec2.snapshot": 1, prod + " aws.ecr.repository": 1, prod + " aws.opensearch.domain": 1,
+			prod + " aws.elbv2.load_balancer": 1, prod + " aws.elb.load_balancer": 1, prod + " aws.lambda.function": 1,
 		}
 		got := rec.byType()
 		for k, n := range want {
@@ -82,7 +90,9 @@ func TestCollectOrganization(t *testing.T) {
 	})
 
 	t.Run("diagnostics", func(t *testing.T) {
-		all := "aws.account,aws.cloudtrail.trail,aws.ec2.instance,aws.ec2.security_group,aws.ec2.subnet,aws.ec2.volume,aws.ec2.vpc,aws.iam.group,aws.iam.policy,aws.iam.role,aws.iam.user,aws.kms.key,aws.rds.db_instance,aws.s3.bucket"
+		all := "aws.account,aws.cloudtrail.trail,aws.ec2.instance,aws.ec2.security_group,aws.ec2.snapshot,aws.ec2.subnet,aws.ec2.volume,aws.ec2.vpc," +
+			"aws.ecr.repository,aws.eks.cluster,aws.elb.load_balancer,aws.elbv2.load_balancer,aws.iam.group,aws.iam.policy,aws.iam.role,aws.iam.user," +
+			"aws.kms.key,aws.lambda.function,aws.neptune.db_cluster,aws.opensearch.domain,aws.rds.db_cluster,aws.rds.db_instance,aws.s3.bucket"
 		want := []string{
 			// The sandbox has no audit role: the whole account is an
 			// ERROR scope.
@@ -95,8 +105,17 @@ func TestCollectOrganization(t *testing.T) {
 			prod + " us-east-1 s3 s3:GetBucketPolicy AccessDenied arn:aws:s3:::prod-web-222222222222 []",
 			prod + " eu-west-1 s3 s3:GetBucketPolicy AccessDenied arn:aws:s3:::prod-data-222222222222 []",
 			prod + " global iam iam:GetAccessKeyLastUsed AccessDenied arn:aws:iam::222222222222:user/deploy []",
+			prod + " us-east-1 ec2 ec2:DescribeSnapshotAttribute AccessDenied arn:aws:ec2:us-east-1::snapshot/snap-0p1 []",
+			prod + " us-east-1 ecr ecr:GetLifecyclePolicy AccessDenied arn:aws:ecr:us-east-1:222222222222:repository/prod-app []",
+			prod + " us-east-1 opensearch es:DescribeDomains AccessDenied arn:aws:es:us-east-1:222222222222:domain/prod-search []",
+			prod + " us-east-1 elbv2 elasticloadbalancing:DescribeLoadBalancerAttributes AccessDenied " + prodALB + " []",
+			prod + " us-east-1 elb elasticloadbalancing:DescribeLoadBalancerAttributes AccessDenied arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/prod-clb []",
+			prod + " us-east-1 lambda lambda:GetPolicy AccessDenied arn:aws:lambda:us-east-1:222222222222:function:prod-fn []",
 		}
 		for _, r := range []string{"us-east-1", "eu-west-1", "ap-southeast-2"} {
+			// Denied listings: the types are incomplete in every region.
+			want = append(want, prod+" "+r+" eks eks:ListClusters AccessDenied  [aws.eks.cluster]",
+				prod+" "+r+" rds rds:DescribeDBClusters AccessDenied  [aws.rds.db_cluster,aws.neptune.db_cluster]")
 			for _, a := range []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"} {
 				want = append(want, prod+" "+r+" config "+a+" AccessDenied aws:account:222222222222 []")
 			}
@@ -110,9 +129,9 @@ func TestCollectOrganization(t *testing.T) {
 	})
 
 	t.Run("progress", func(t *testing.T) {
-		// management: 2 global + 2 regions x 6; production: 2 + 3 x 6.
-		if rec.planned != 14+20 || rec.done != rec.planned {
-			t.Errorf("progress %d/%d, want 34/34", rec.done, rec.planned)
+		// management: 2 global + 2 regions x 12; production: 2 + 3 x 12.
+		if rec.planned != 26+38 || rec.done != rec.planned {
+			t.Errorf("progress %d/%d, want 64/64", rec.done, rec.planned)
 		}
 	})
 

@@ -1,7 +1,13 @@
 package aws
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"slices"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +17,7 @@ import (
 	"github.com/parapet-dev/parapet/internal/asset"
 	"github.com/parapet-dev/parapet/internal/awsshape"
 	"github.com/parapet-dev/parapet/internal/collect"
+	"github.com/parapet-dev/parapet/internal/secrets"
 )
 
 var ec2Service = service{
@@ -23,8 +30,11 @@ var ec2Service = service{
 		"ec2:DescribeVolumes",
 		"ec2:DescribeFlowLogs",
 		"ec2:GetEbsEncryptionByDefault",
+		"ec2:DescribeInstanceAttribute",
+		"ec2:DescribeSnapshots",
+		"ec2:DescribeSnapshotAttribute",
 	},
-	types:   []string{awsshape.TypeVPC, awsshape.TypeSubnet, awsshape.TypeSecurityGroup, awsshape.TypeInstance, awsshape.TypeVolume},
+	types:   []string{awsshape.TypeVPC, awsshape.TypeSubnet, awsshape.TypeSecurityGroup, awsshape.TypeInstance, awsshape.TypeVolume, awsshape.TypeSnapshot},
 	account: []string{"Regions"},
 	collect: collectEC2,
 }
@@ -37,7 +47,10 @@ type ec2API interface {
 	ec2.DescribeInstancesAPIClient
 	ec2.DescribeVolumesAPIClient
 	ec2.DescribeFlowLogsAPIClient
+	ec2.DescribeSnapshotsAPIClient
 	GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
+	DescribeInstanceAttribute(context.Context, *ec2.DescribeInstanceAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeInstanceAttributeOutput, error)
+	DescribeSnapshotAttribute(context.Context, *ec2.DescribeSnapshotAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeSnapshotAttributeOutput, error)
 }
 
 func collectEC2(ctx context.Context, u *unit) {
@@ -50,7 +63,9 @@ func collectEC2(ctx context.Context, u *unit) {
 		instances                                          []ec2types.Instance
 		volumes                                            []ec2types.Volume
 		flowLogs                                           []ec2types.FlowLog
+		snapshots                                          []ec2types.Snapshot
 		vpcErr, subnetErr, sgErr, instErr, volErr, flowErr error
+		snapErr                                            error
 	)
 	collect.Parallel(ctx,
 		func(ctx context.Context) {
@@ -94,6 +109,14 @@ func collectEC2(ctx context.Context, u *unit) {
 				func(o *ec2.DescribeFlowLogsOutput) { flowLogs = append(flowLogs, o.FlowLogs...) })
 		},
 		func(ctx context.Context) {
+			// Only the account's own snapshots: those shared with it or
+			// public belong to (and are checked in) other accounts.
+			p := ec2.NewDescribeSnapshotsPaginator(api, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(1000)})
+			snapErr = paginate(ctx, u, r, "ec2:DescribeSnapshots", p.HasMorePages,
+				func(ctx context.Context) (*ec2.DescribeSnapshotsOutput, error) { return p.NextPage(ctx) },
+				func(o *ec2.DescribeSnapshotsOutput) { snapshots = append(snapshots, o.Snapshots...) })
+		},
+		func(ctx context.Context) {
 			var out *ec2.GetEbsEncryptionByDefaultOutput
 			err := u.call(ctx, r, "ec2:GetEbsEncryptionByDefault", func(ctx context.Context) (err error) {
 				out, err = api.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
@@ -113,7 +136,7 @@ func collectEC2(ctx context.Context, u *unit) {
 		err error
 		typ string
 	}{{vpcErr, awsshape.TypeVPC}, {subnetErr, awsshape.TypeSubnet}, {sgErr, awsshape.TypeSecurityGroup},
-		{instErr, awsshape.TypeInstance}, {volErr, awsshape.TypeVolume}} {
+		{instErr, awsshape.TypeInstance}, {volErr, awsshape.TypeVolume}, {snapErr, awsshape.TypeSnapshot}} {
 		if e.err != nil {
 			u.listFailed(e.err, e.typ)
 		}
@@ -137,12 +160,165 @@ func collectEC2(ctx context.Context, u *unit) {
 	for _, g := range groups {
 		u.emit(adaptSecurityGroup(m, g))
 	}
-	for _, i := range instances {
-		u.emit(adaptInstance(m, i))
-	}
 	for _, v := range volumes {
 		u.emit(adaptVolume(m, v))
 	}
+	collect.Parallel(ctx,
+		func(ctx context.Context) {
+			collect.ForEach(ctx, instances, u.c.opts.ServiceConcurrency, func(ctx context.Context, i ec2types.Instance) {
+				if ud, ok := u.fetchUserData(ctx, api, i); ok {
+					u.emit(adaptInstance(m, i, ud))
+				}
+			})
+		},
+		func(ctx context.Context) {
+			collect.ForEach(ctx, snapshots, u.c.opts.ServiceConcurrency, func(ctx context.Context, s ec2types.Snapshot) {
+				if d, ok := u.fetchSnapshot(ctx, api, s); ok {
+					u.emit(adaptSnapshot(m, d))
+				}
+			})
+		},
+	)
+}
+
+// instanceUserData is what an instance's user data tells, without the text
+// itself: it often holds secrets and goes nowhere.
+type instanceUserData struct {
+	Has bool
+	// Secrets is nil when the user data could not be read or decoded.
+	Secrets []secrets.Finding
+	Errors  []asset.FieldError
+}
+
+// userDataPaths are the Config paths user data fills.
+var userDataPaths = []string{"HasUserData", "UserDataSecrets"}
+
+// fetchUserData reads and scans an instance's user data. ok is false when
+// the instance is gone since the listing.
+func (u *unit) fetchUserData(ctx context.Context, api ec2API, i ec2types.Instance) (instanceUserData, bool) {
+	var out *ec2.DescribeInstanceAttributeOutput
+	err := u.call(ctx, u.region, "ec2:DescribeInstanceAttribute", func(ctx context.Context) (err error) {
+		out, err = api.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{
+			InstanceId: i.InstanceId, Attribute: ec2types.InstanceAttributeNameUserData,
+		})
+		return err
+	})
+	if hasCode(err, "InvalidInstanceID.NotFound") {
+		return instanceUserData{}, false
+	}
+	if err != nil {
+		fe := u.fieldError(err, userDataPaths[0], u.meta(u.region).arn("ec2", "instance/"+str(i.InstanceId)), u.region)
+		return instanceUserData{Errors: fieldErrors(fe, userDataPaths...)}, true
+	}
+	var v *string
+	if out.UserData != nil {
+		v = out.UserData.Value
+	}
+	return scanUserData(v), true
+}
+
+// maxUserData bounds decompressed user data: EC2 takes 16 KB, which gzip
+// can expand; anything past this is not scanned.
+const maxUserData = 1 << 20
+
+// scanUserData decodes user data as EC2 returns it (base64, possibly of
+// gzip, which cloud-init accepts) and reports the secrets in it. The
+// decoded text never leaves this function.
+func scanUserData(encoded *string) instanceUserData {
+	if encoded == nil || *encoded == "" {
+		return instanceUserData{Secrets: []secrets.Finding{}}
+	}
+	ud := instanceUserData{Has: true}
+	raw, err := base64.StdEncoding.DecodeString(*encoded)
+	if err == nil && bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(bytes.NewReader(raw)); err == nil {
+			raw, err = io.ReadAll(io.LimitReader(zr, maxUserData))
+		}
+	}
+	if err != nil {
+		ud.Errors = []asset.FieldError{{Path: "UserDataSecrets", Action: "ec2:DescribeInstanceAttribute",
+			Code: string(collect.CodeInvalidResponse), Message: fmt.Sprintf("user data cannot be decoded: %v", err)}}
+		return ud
+	}
+	ud.Secrets = secrets.ScanText(string(raw))
+	if ud.Secrets == nil {
+		ud.Secrets = []secrets.Finding{}
+	}
+	return ud
+}
+
+// snapshotData is a snapshot with its createVolumePermission attribute.
+type snapshotData struct {
+	Snapshot ec2types.Snapshot
+	// Permissions is nil when the attribute could not be read.
+	Permissions []ec2types.CreateVolumePermission
+	Errors      []asset.FieldError
+}
+
+// snapshotSharingPaths are the Config paths the permissions fill.
+var snapshotSharingPaths = []string{"Public", "SharedWithAccounts"}
+
+func snapshotARN(m meta, id string) string {
+	// Snapshot ARNs carry no account.
+	return fmt.Sprintf("arn:%s:ec2:%s::snapshot/%s", m.Partition, m.Region, id)
+}
+
+// fetchSnapshot reads who may create volumes from a snapshot. ok is false
+// when the snapshot is gone since the listing.
+func (u *unit) fetchSnapshot(ctx context.Context, api ec2API, s ec2types.Snapshot) (snapshotData, bool) {
+	d := snapshotData{Snapshot: s}
+	var out *ec2.DescribeSnapshotAttributeOutput
+	err := u.call(ctx, u.region, "ec2:DescribeSnapshotAttribute", func(ctx context.Context) (err error) {
+		out, err = api.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{
+			SnapshotId: s.SnapshotId, Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission,
+		})
+		return err
+	})
+	switch {
+	case hasCode(err, "InvalidSnapshot.NotFound"):
+		return d, false
+	case err != nil:
+		fe := u.fieldError(err, snapshotSharingPaths[0], snapshotARN(u.meta(u.region), str(s.SnapshotId)), u.region)
+		d.Errors = fieldErrors(fe, snapshotSharingPaths...)
+	default:
+		d.Permissions = append([]ec2types.CreateVolumePermission{}, out.CreateVolumePermissions...)
+	}
+	return d, true
+}
+
+func adaptSnapshot(m meta, d snapshotData) (asset.Asset, error) {
+	s := d.Snapshot
+	id := str(s.SnapshotId)
+	shape := awsshape.Snapshot{
+		SnapshotId:  id,
+		VolumeId:    str(s.VolumeId),
+		VolumeSize:  i32(s.VolumeSize),
+		Encrypted:   boolean(s.Encrypted),
+		KmsKeyId:    str(s.KmsKeyId),
+		OwnerId:     orID(str(s.OwnerId), m.Account),
+		State:       string(s.State),
+		StartTime:   timeString(s.StartTime),
+		Description: str(s.Description),
+	}
+	if d.Permissions != nil {
+		shape.SharedWithAccounts = []string{}
+		for _, p := range d.Permissions {
+			if p.Group == ec2types.PermissionGroupAll {
+				shape.Public = true
+			}
+			if a := str(p.UserId); a != "" && !slices.Contains(shape.SharedWithAccounts, a) {
+				shape.SharedWithAccounts = append(shape.SharedWithAccounts, a)
+			}
+		}
+		slices.Sort(shape.SharedWithAccounts)
+	}
+	var rels []asset.Relation
+	if isARN(shape.KmsKeyId) {
+		rels = append(rels, asset.Relation{Type: RelEncryptedWith, Target: shape.KmsKeyId})
+	}
+	tags, name := ec2Tags(s.Tags)
+	return build(m, awsshape.TypeSnapshot, snapshotARN(m, id), orID(name, id), tags, shape, rels, d.Errors)
 }
 
 // ec2Tags converts EC2 tags and returns the Name tag.
@@ -268,7 +444,7 @@ func ipPermissions(in []ec2types.IpPermission) []awsshape.IpPermission {
 	return out
 }
 
-func adaptInstance(m meta, i ec2types.Instance) (asset.Asset, error) {
+func adaptInstance(m meta, i ec2types.Instance, ud instanceUserData) (asset.Asset, error) {
 	id := str(i.InstanceId)
 	shape := awsshape.Instance{
 		InstanceId:       id,
@@ -279,6 +455,8 @@ func adaptInstance(m meta, i ec2types.Instance) (asset.Asset, error) {
 		PrivateIpAddress: str(i.PrivateIpAddress),
 		PublicIpAddress:  str(i.PublicIpAddress),
 		LaunchTime:       timeString(i.LaunchTime),
+		HasUserData:      ud.Has,
+		UserDataSecrets:  ud.Secrets,
 	}
 	if i.State != nil {
 		shape.State.Name = string(i.State.Name)
@@ -315,7 +493,7 @@ func adaptInstance(m meta, i ec2types.Instance) (asset.Asset, error) {
 		shape.BlockDeviceMappings = append(shape.BlockDeviceMappings, bd)
 	}
 	tags, name := ec2Tags(i.Tags)
-	return build(m, awsshape.TypeInstance, m.arn("ec2", "instance/"+id), orID(name, id), tags, shape, rels, nil)
+	return build(m, awsshape.TypeInstance, m.arn("ec2", "instance/"+id), orID(name, id), tags, shape, rels, ud.Errors)
 }
 
 func adaptVolume(m meta, v ec2types.Volume) (asset.Asset, error) {

@@ -109,11 +109,11 @@ func TestAdaptInstance(t *testing.T) {
 			{Type: RelInVPC, Target: arnPrefix + "vpc/vpc-1"},
 		},
 	}
-	got, err := adaptInstance(testMeta, in)
+	got, err := adaptInstance(testMeta, in, instanceUserData{})
 	wantAsset(t, got, err, want)
 
 	// A bare instance (no profile, no network) still has every key.
-	got, err = adaptInstance(testMeta, ec2types.Instance{InstanceId: p("i-2")})
+	got, err = adaptInstance(testMeta, ec2types.Instance{InstanceId: p("i-2")}, instanceUserData{})
 	wantAsset(t, got, err, asset.Asset{
 		UID: arnPrefix + "instance/i-2", Region: "us-east-1", Type: awsshape.TypeInstance, Name: "i-2",
 		Config: cfg(t, awsshape.Instance{InstanceId: "i-2"}),

@@ -68,6 +68,8 @@ var awsCodes = map[string]collect.Code{
 	"TrailNotFoundException":    collect.CodeNotFound,
 	"DBInstanceNotFound":        collect.CodeNotFound,
 	"DBInstanceNotFoundFault":   collect.CodeNotFound,
+	"LoadBalancerNotFound":      collect.CodeNotFound,
+	"ListenerNotFound":          collect.CodeNotFound,
 	"ReportNotPresent":          collect.CodeNotFound,
 }
 

@@ -91,6 +91,13 @@ type unit struct {
 	*accountRun
 	svc    *service
 	region string
+
+	// gaps holds the types a failure left incomplete, and unemitted is
+	// set when a listed resource could not be turned into an asset: the
+	// unit then cannot vouch that its listing was complete.
+	gapMu     sync.Mutex
+	gaps      map[string]bool
+	unemitted bool
 }
 
 func (r *accountRun) unit(s *service, region string) *unit {
@@ -199,6 +206,16 @@ func (u *unit) failed(err error, resource, region string, types []string) collec
 		Message:       info.String(),
 		Time:          u.c.opts.Now().UTC(),
 	}
+	if len(types) > 0 {
+		u.gapMu.Lock()
+		if u.gaps == nil {
+			u.gaps = map[string]bool{}
+		}
+		for _, t := range types {
+			u.gaps[t] = true
+		}
+		u.gapMu.Unlock()
+	}
 	u.sink.Diagnostic(d)
 	return info
 }
@@ -231,9 +248,42 @@ func (u *unit) emit(a asset.Asset, err error) {
 			Provider: awsshape.Provider, Account: u.account, Region: u.diagRegion(""), Service: u.svc.name,
 			Code: string(collect.CodeInvalidResponse), Message: err.Error(), Time: u.c.opts.Now().UTC(),
 		})
+		u.gapMu.Lock()
+		u.unemitted = true
+		u.gapMu.Unlock()
 		return
 	}
 	u.sink.Asset(a)
+}
+
+// reportCoverage tells the sink, once the unit has run, which of its
+// types it listed completely in its account and region (every region for
+// a global service), so that assets missing from them can be taken as
+// deleted. A cancelled unit, or one that could not emit something it
+// listed, vouches for nothing.
+func (u *unit) reportCoverage(ctx context.Context) {
+	if ctx.Err() != nil || len(u.svc.types) == 0 {
+		return
+	}
+	u.gapMu.Lock()
+	defer u.gapMu.Unlock()
+	if u.unemitted {
+		return
+	}
+	var types []string
+	for _, t := range u.svc.types {
+		if !u.gaps[t] {
+			types = append(types, t)
+		}
+	}
+	if len(types) == 0 {
+		return
+	}
+	region := u.region
+	if u.svc.global {
+		region = ""
+	}
+	u.sink.Covered(collect.Coverage{Provider: awsshape.Provider, Account: u.account, Region: region, ResourceTypes: types})
 }
 
 // onceResult computes a value once per account, shared by every unit that

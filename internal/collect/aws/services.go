@@ -18,6 +18,12 @@ var services = []service{
 	cloudtrailService,
 	configService,
 	guarddutyService,
+	ecrService,
+	eksService,
+	opensearchService,
+	elbv2Service,
+	elbService,
+	lambdaService,
 }
 
 // policyDocument is an IAM policy document.

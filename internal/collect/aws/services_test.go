@@ -292,7 +292,7 @@ func TestActionsDeclared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	literal := regexp.MustCompile(`"((?:sts|organizations|ec2|s3|iam|cloudtrail|kms|config|guardduty|rds):[A-Z][A-Za-z]+)"`)
+	literal := regexp.MustCompile(`"((?:sts|organizations|ec2|s3|iam|cloudtrail|kms|config|guardduty|rds|ecr|eks|es|elasticloadbalancing|lambda):[A-Z][A-Za-z]+)"`)
 	declared := map[string]bool{}
 	for _, a := range Actions() {
 		declared[a] = true
@@ -335,7 +335,7 @@ func TestNewValidates(t *testing.T) {
 		{"accounts need a role", Options{Accounts: []string{"111122223333"}}, "role"},
 		{"org needs a role", Options{Org: true}, "role"},
 		{"role ARN", Options{Org: true, Role: "arn:aws:iam::1:role/x"}, "not an ARN"},
-		{"unknown service", Options{Services: []string{"lambda"}}, "unknown AWS service"},
+		{"unknown service", Options{Services: []string{"sagemaker"}}, "unknown AWS service"},
 		{"bad region", Options{Regions: []string{"mars"}}, "not an AWS region"},
 		{"subset", Options{Services: []string{"s3", "iam"}}, ""},
 	}

@@ -28,6 +28,7 @@ type recorder struct {
 	assets  map[string]asset.Asset
 	dups    []string
 	diags   []collect.Diagnostic
+	covered []collect.Coverage
 	planned int
 	done    int
 }
@@ -47,6 +48,12 @@ func (r *recorder) Diagnostic(d collect.Diagnostic) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.diags = append(r.diags, d)
+}
+
+func (r *recorder) Covered(c collect.Coverage) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.covered = append(r.covered, c)
 }
 
 func (r *recorder) Progress(planned, done int) {

@@ -20,6 +20,9 @@ type current struct {
 	collected                 time.Time
 	lastScanID                string
 	versionID                 int64
+	// deleted: the asset was found deleted; seeing it again makes a new
+	// version even with the same configuration.
+	deleted bool
 }
 
 // prefetchChunk bounds the size of one JSON array of UIDs in a lookup.
@@ -130,7 +133,7 @@ func (w *assetWriter) put(a *asset.Asset, cur map[string]current, pre *encoded) 
 	}
 	at := dbTime(collected)
 	switch {
-	case !known || c.hash != a.Hash:
+	case !known || c.hash != a.Hash || c.deleted:
 		if known {
 			if _, err := w.endVersion.ExecContext(w.ctx, c.lastScanID, dbTime(c.collected), c.versionID); err != nil {
 				return fmt.Errorf("close previous version: %w", err)
@@ -163,7 +166,7 @@ func (w *assetWriter) put(a *asset.Asset, cur map[string]current, pre *encoded) 
 		}
 	}
 	c.hash, c.provider, c.account, c.region = a.Hash, a.Provider, a.Account, a.Region
-	c.collected, c.lastScanID = collected, w.scanID
+	c.collected, c.lastScanID, c.deleted = collected, w.scanID, false
 	cur[a.UID] = c
 	return nil
 }
@@ -180,7 +183,8 @@ func (w *assetWriter) close() {
 // UIDs per query rather than a query per asset.
 func currentStates(ctx context.Context, tx *sql.Tx, batch []*asset.Asset) (map[string]current, error) {
 	cur := make(map[string]current, len(batch))
-	stmt, err := tx.PrepareContext(ctx, `SELECT uid, hash, provider, account, region, collected_at, last_scan_id, version_id FROM assets
+	stmt, err := tx.PrepareContext(ctx, `SELECT uid, hash, provider, account, region, collected_at, last_scan_id, version_id,
+	deleted_at IS NOT NULL FROM assets
 WHERE uid IN (SELECT value FROM json_each(?))`)
 	if err != nil {
 		return nil, err
@@ -206,7 +210,7 @@ WHERE uid IN (SELECT value FROM json_each(?))`)
 				c   current
 				ca  sql.NullInt64
 			)
-			if err := rows.Scan(&uid, &c.hash, &c.provider, &c.account, &c.region, &ca, &c.lastScanID, &c.versionID); err != nil {
+			if err := rows.Scan(&uid, &c.hash, &c.provider, &c.account, &c.region, &ca, &c.lastScanID, &c.versionID, &c.deleted); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("read current assets: %w", err)
 			}
@@ -247,6 +251,9 @@ func (s *Store) Assets(ctx context.Context, f store.AssetFilter) ([]asset.Asset,
 	w.in("a.region", f.Regions)
 	w.in("a.type", f.Types)
 	w.eq("a.last_scan_id", f.LastScanID)
+	if !f.IncludeDeleted {
+		w.conds = append(w.conds, "a.deleted_at IS NULL")
+	}
 	q := assetSelect + w.sql() + " ORDER BY a.uid"
 	args := w.args
 	if f.Limit > 0 {
@@ -315,8 +322,9 @@ func (s *Store) AssetVersions(ctx context.Context, uid string) ([]store.AssetVer
 	rows, err := s.r.QueryContext(ctx, `SELECT a.uid, a.provider, a.account, a.region, a.type,
 	v.name, v.hash, v.source, v.tags, v.config, v.relations, v.errors, v.first_scan_id, v.first_seen_at,
 	CASE WHEN v.id = a.version_id THEN a.last_scan_id ELSE v.last_scan_id END,
-	CASE WHEN v.id = a.version_id THEN a.collected_at ELSE v.last_seen_at END
-FROM asset_versions v JOIN assets a ON a.uid = v.uid
+	CASE WHEN v.id = a.version_id THEN a.collected_at ELSE v.last_seen_at END,
+	d.scan_id, d.deleted_at
+FROM asset_versions v JOIN assets a ON a.uid = v.uid LEFT JOIN asset_deletions d ON d.version_id = v.id
 WHERE v.uid = ? ORDER BY v.id`, uid)
 	if err != nil {
 		return nil, fmt.Errorf("asset %s versions: %w", uid, err)
@@ -328,14 +336,16 @@ WHERE v.uid = ? ORDER BY v.id`, uid)
 			v                             store.AssetVersion
 			a                             = &v.Asset
 			source                        string
-			first, last                   sql.NullInt64
+			first, last, deletedAt        sql.NullInt64
 			tags, config, relations, errs sql.NullString
+			deletedBy                     sql.NullString
 		)
 		if err := rows.Scan(&a.UID, &a.Provider, &a.Account, &a.Region, &a.Type, &a.Name, &a.Hash, &source,
-			&tags, &config, &relations, &errs, &v.FirstScanID, &first, &v.LastScanID, &last); err != nil {
+			&tags, &config, &relations, &errs, &v.FirstScanID, &first, &v.LastScanID, &last, &deletedBy, &deletedAt); err != nil {
 			return nil, fmt.Errorf("asset %s versions: %w", uid, err)
 		}
 		v.FirstSeen, v.LastSeen = goTime(first), goTime(last)
+		v.DeletedScanID, v.DeletedAt = deletedBy.String, goTime(deletedAt)
 		a.CollectedAt = v.FirstSeen
 		if err := decodeAssetDocs(a, source, tags, config, relations, errs); err != nil {
 			return nil, err

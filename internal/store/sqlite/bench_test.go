@@ -166,3 +166,109 @@ func BenchmarkPutAssets100kUnchanged(b *testing.B) {
 	}
 	cpu.report(b)
 }
+
+// reconcileResults are 100,000 results of 20 checks on 5,000 assets;
+// fail(i) decides which fail.
+func reconcileResults(at time.Time, fail func(i int) bool) []finding.Result {
+	out := make([]finding.Result, benchN)
+	for i := range out {
+		st := finding.Pass
+		if fail(i) {
+			st = finding.Fail
+		}
+		out[i] = finding.Result{
+			CheckID: fmt.Sprintf("aws-s3-%03d", i%20), Severity: []string{"critical", "high", "medium", "low"}[i%4],
+			AssetUID: fmt.Sprintf("arn:aws:s3:::bucket-%06d", i/20), AssetType: "aws.s3.bucket",
+			AssetName: fmt.Sprintf("bucket-%06d", i/20), Provider: "aws", Account: fmt.Sprintf("%012d", 100000000000+i%20),
+			Region: "us-east-1", Status: st, EvaluatedAt: at,
+		}
+	}
+	return out
+}
+
+func benchScanAt(b *testing.B, s *Store, at time.Time) string {
+	b.Helper()
+	id := store.NewScanID(at)
+	if err := s.CreateScan(context.Background(), store.Scan{ID: id, Provider: "aws", StartedAt: at}); err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
+
+// BenchmarkReconcile100kNew folds 100,000 failing results into an empty
+// database: 100,000 findings opened, with their history and events.
+func BenchmarkReconcile100kNew(b *testing.B) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	rs := reconcileResults(at, func(int) bool { return true })
+	var cpu cpuClock
+	for b.Loop() {
+		b.StopTimer()
+		s, _ := openTemp(b)
+		id := benchScanAt(b, s, at)
+		if err := s.PutResults(ctx, id, rs); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cpu.begin()
+		sum, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: id, At: at})
+		cpu.end()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Opened != benchN {
+			b.Fatalf("opened %d", sum.Opened)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	cpu.report(b)
+}
+
+// BenchmarkReconcile100kRescan is the steady state: 100,000 results on
+// 100,000 existing findings, a share of them changing state each scan
+// (resolved, or reopened the next time).
+func BenchmarkReconcile100kRescan(b *testing.B) {
+	for _, every := range []int{10, 100} {
+		b.Run(fmt.Sprintf("changes=%d%%", 100/every), func(b *testing.B) { benchRescan(b, every) })
+	}
+}
+
+func benchRescan(b *testing.B, every int) {
+	ctx := context.Background()
+	s, _ := openTemp(b)
+	defer s.Close()
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	id := benchScanAt(b, s, at)
+	if err := s.PutResults(ctx, id, reconcileResults(at, func(int) bool { return true })); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: id, At: at}); err != nil {
+		b.Fatal(err)
+	}
+	var cpu cpuClock
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		n++
+		at = at.Add(time.Hour)
+		k := n
+		rs := reconcileResults(at, func(i int) bool { return (i+k)%every != 0 })
+		id := benchScanAt(b, s, at)
+		if err := s.PutResults(ctx, id, rs); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cpu.begin()
+		sum, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: id, At: at})
+		cpu.end()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Evaluated != benchN || sum.Resolved == 0 {
+			b.Fatalf("summary %+v", sum)
+		}
+	}
+	cpu.report(b)
+}

@@ -122,6 +122,97 @@ CREATE UNIQUE INDEX results_scan_check_asset ON results (scan_id, check_id, asse
 	{2, "index assets by type", `
 CREATE INDEX assets_type ON assets (type);
 `},
+	{3, "findings with history, asset deletions, event outbox", `
+-- The exception that suppressed a SUPPRESSED result.
+ALTER TABLE results ADD COLUMN exception_id TEXT NOT NULL DEFAULT '';
+
+-- An asset found deleted keeps its rows; deleted_* are set until it is
+-- seen again, which makes a new version (the trigger below clears them).
+ALTER TABLE assets ADD COLUMN deleted_scan_id TEXT;
+ALTER TABLE assets ADD COLUMN deleted_at INTEGER;
+
+-- Each deletion ends the version that was current, at most once.
+CREATE TABLE asset_deletions (
+	version_id INTEGER PRIMARY KEY,
+	uid        TEXT NOT NULL,
+	scan_id    TEXT NOT NULL,
+	deleted_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX asset_deletions_uid ON asset_deletions (uid);
+
+DROP TRIGGER asset_versions_current;
+CREATE TRIGGER asset_versions_current AFTER INSERT ON asset_versions BEGIN
+	INSERT INTO assets (uid, provider, account, region, type, name, hash, source,
+		first_scan_id, last_scan_id, collected_at, version_id)
+	VALUES (NEW.uid, NEW.provider, NEW.account, NEW.region, NEW.type, NEW.name, NEW.hash, NEW.source,
+		NEW.first_scan_id, NEW.first_scan_id, NEW.first_seen_at, NEW.id)
+	ON CONFLICT (uid) DO UPDATE SET
+		provider = excluded.provider, account = excluded.account, region = excluded.region,
+		type = excluded.type, name = excluded.name, hash = excluded.hash, source = excluded.source,
+		last_scan_id = excluded.last_scan_id, collected_at = excluded.collected_at,
+		version_id = excluded.version_id, deleted_scan_id = NULL, deleted_at = NULL;
+END;
+
+-- One row per fingerprint, rewritten by every reconcile that touches it.
+-- Keyed by fingerprint alone (WITHOUT ROWID): one B-tree to update.
+CREATE TABLE findings (
+	fingerprint       TEXT PRIMARY KEY,
+	check_id          TEXT NOT NULL,
+	asset_uid         TEXT NOT NULL,
+	severity          TEXT NOT NULL,
+	asset_type        TEXT NOT NULL,
+	asset_name        TEXT NOT NULL,
+	provider          TEXT NOT NULL,
+	account           TEXT NOT NULL,
+	region            TEXT NOT NULL,
+	status            TEXT NOT NULL,
+	first_seen_at     INTEGER NOT NULL,
+	last_seen_at      INTEGER NOT NULL,
+	opened_at         INTEGER NOT NULL,
+	changed_at        INTEGER NOT NULL,
+	resolved_at       INTEGER,
+	resolved_reason   TEXT NOT NULL,
+	reopen_count      INTEGER NOT NULL,
+	exception_id      TEXT NOT NULL,
+	last_status       TEXT NOT NULL,
+	last_evaluated_at INTEGER NOT NULL,
+	last_scan_id      TEXT NOT NULL,
+	message           TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+-- Deletions resolve the findings of an asset.
+CREATE INDEX findings_asset ON findings (asset_uid);
+
+-- Every evaluation and event of a finding. scan_id is '' for events that
+-- are not part of a scan (an exception's end); open_for (microseconds) is
+-- set on resolutions, for the time to remediate.
+CREATE TABLE finding_history (
+	fingerprint  TEXT NOT NULL,
+	at           INTEGER NOT NULL,
+	scan_id      TEXT NOT NULL,
+	status       TEXT NOT NULL,
+	transition   TEXT NOT NULL,
+	reason       TEXT NOT NULL,
+	exception_id TEXT NOT NULL,
+	message      TEXT NOT NULL,
+	open_for     INTEGER,
+	PRIMARY KEY (fingerprint, at, scan_id)
+) STRICT, WITHOUT ROWID;
+-- Transitions are few next to evaluations: partial indexes keep the
+-- figures and change reports from reading every evaluation.
+CREATE INDEX finding_history_transition_at ON finding_history (at) WHERE transition <> '';
+CREATE INDEX finding_history_transition_scan ON finding_history (scan_id) WHERE transition <> '';
+
+-- The outbox. AUTOINCREMENT: an ID is never reused, even after the newest
+-- events are deleted, so a consumer's cursor stays valid.
+CREATE TABLE events (
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
+	type    TEXT NOT NULL,
+	time    INTEGER NOT NULL,
+	subject TEXT NOT NULL,
+	payload TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_time ON events (time);
+`},
 }
 
 // schemaVersion returns the highest applied migration (0 for a new file).

@@ -33,13 +33,13 @@ func (s *Store) PutResults(ctx context.Context, scanID string, results []finding
 		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO results
 (scan_id, check_id, asset_uid, fingerprint, severity, asset_type, asset_name, provider, account, region,
- status, message, evidence, evaluated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ status, message, evidence, evaluated_at, exception_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (scan_id, check_id, asset_uid) DO UPDATE SET
 	severity = excluded.severity, asset_type = excluded.asset_type, asset_name = excluded.asset_name,
 	provider = excluded.provider, account = excluded.account, region = excluded.region,
 	status = excluded.status, message = excluded.message, evidence = excluded.evidence,
-	evaluated_at = excluded.evaluated_at`)
+	evaluated_at = excluded.evaluated_at, exception_id = excluded.exception_id`)
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ ON CONFLICT (scan_id, check_id, asset_uid) DO UPDATE SET
 			r := &results[i]
 			if _, err := stmt.ExecContext(ctx, scanID, r.CheckID, r.AssetUID, r.Fingerprint(), r.Severity,
 				r.AssetType, r.AssetName, r.Provider, r.Account, r.Region, string(r.Status), r.Message,
-				evidence[i], dbTime(r.EvaluatedAt)); err != nil {
+				evidence[i], dbTime(r.EvaluatedAt), r.ExceptionID); err != nil {
 				return fmt.Errorf("result %d (%s on %s): %w", i, r.CheckID, r.AssetUID, err)
 			}
 		}
@@ -74,7 +74,7 @@ func (s *Store) Results(ctx context.Context, f store.ResultFilter) ([]finding.Re
 	w.in("check_id", f.CheckIDs)
 	w.eq("asset_uid", f.AssetUID)
 	q := `SELECT check_id, severity, asset_uid, asset_type, asset_name, provider, account, region,
-	status, message, evidence, evaluated_at
+	status, message, evidence, evaluated_at, exception_id
 FROM results` + w.sql() + ` ORDER BY scan_id DESC, check_id, asset_uid`
 	args := w.args
 	if f.Limit > 0 {
@@ -95,7 +95,7 @@ FROM results` + w.sql() + ` ORDER BY scan_id DESC, check_id, asset_uid`
 			evaluated sql.NullInt64
 		)
 		if err := rows.Scan(&r.CheckID, &r.Severity, &r.AssetUID, &r.AssetType, &r.AssetName, &r.Provider,
-			&r.Account, &r.Region, &status, &r.Message, &evidence, &evaluated); err != nil {
+			&r.Account, &r.Region, &status, &r.Message, &evidence, &evaluated, &r.ExceptionID); err != nil {
 			return nil, fmt.Errorf("list results: %w", err)
 		}
 		r.Status = finding.Status(status)

@@ -305,6 +305,15 @@ func TestUpgradeFromEachVersion(t *testing.T) {
 			if len(vs) != 2 {
 				t.Errorf("versions after a change on the upgraded database: %d, want 2", len(vs))
 			}
+			// Results stored before findings existed reconcile into them.
+			sum, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: sc.ID, At: time.Now()})
+			mustDo(t, err)
+			if sum.Opened != 1 {
+				t.Errorf("reconciling an old scan: %+v", sum)
+			}
+			if f, err := s.GetFinding(ctx, finding.Fingerprint("aws-s3-001", "arn:aws:s3:::old")); err != nil || f.Status != finding.StateOpen || f.Message != "versioning off" {
+				t.Errorf("finding from an old result: %+v, %v", f, err)
+			}
 		})
 	}
 }

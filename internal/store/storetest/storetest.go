@@ -47,6 +47,19 @@ func Run(t *testing.T, open Opener) {
 		{"UnicodeAndLarge", testUnicodeAndLarge},
 		{"TimePrecision", testTimePrecision},
 		{"CanceledContext", testCanceled},
+		{"SuppressedResults", testSuppressedResults},
+		{"ReconcileLifecycle", testReconcileLifecycle},
+		{"ReconcileIdempotent", testReconcileIdempotent},
+		{"ReconcileStaleScan", testReconcileStale},
+		{"ReconcileValidation", testReconcileValidation},
+		{"DeletedAssets", testDeletedAssets},
+		{"ReopenSuppressed", testReopenSuppressed},
+		{"FindingFilters", testFindingFilters},
+		{"FindingStats", testFindingStats},
+		{"AssetChanges", testAssetChanges},
+		{"Events", testEvents},
+		{"FindingsNotFound", testFindingsNotFound},
+		{"ReconcileLarge", testReconcileLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1046,6 +1059,8 @@ func testCanceled(t *testing.T, s store.Store) {
 	wantErrIs(t, "PutAssets", s.PutAssets(ctx, sc.ID, []asset.Asset{a}), context.Canceled)
 	_, err := s.Results(ctx, store.ResultFilter{})
 	wantErrIs(t, "Results", err, context.Canceled)
+	_, err = s.Reconcile(ctx, store.ReconcileRequest{ScanID: sc.ID, At: t0})
+	wantErrIs(t, "Reconcile", err, context.Canceled)
 	got, err := s.Results(context.Background(), store.ResultFilter{ScanID: sc.ID})
 	must(t, err)
 	if len(got) != 0 {

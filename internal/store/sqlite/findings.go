@@ -1,0 +1,666 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parapet-dev/parapet/internal/finding"
+	"github.com/parapet-dev/parapet/internal/store"
+)
+
+// findingColumns are the findings table's columns, in findingRow order.
+const findingColumns = `fingerprint, check_id, asset_uid, severity, asset_type, asset_name, provider, account, region,
+	status, first_seen_at, last_seen_at, opened_at, changed_at, resolved_at, resolved_reason, reopen_count,
+	exception_id, last_status, last_evaluated_at, last_scan_id, message`
+
+const findingColumnCount = 22
+
+// findingRow scans a finding that may be absent (all NULL, from a LEFT
+// JOIN).
+type findingRow struct {
+	fp, check, uid, sev, typ, name, prov, acct, region, status sql.NullString
+	first, last, opened, changed, resolved                     sql.NullInt64
+	reason                                                     sql.NullString
+	reopen                                                     sql.NullInt64
+	exc, lastStatus                                            sql.NullString
+	lastEval                                                   sql.NullInt64
+	lastScan, msg                                              sql.NullString
+}
+
+func (r *findingRow) dest() []any {
+	return []any{&r.fp, &r.check, &r.uid, &r.sev, &r.typ, &r.name, &r.prov, &r.acct, &r.region,
+		&r.status, &r.first, &r.last, &r.opened, &r.changed, &r.resolved, &r.reason, &r.reopen,
+		&r.exc, &r.lastStatus, &r.lastEval, &r.lastScan, &r.msg}
+}
+
+// finding returns the scanned finding, or false when the row had none.
+func (r *findingRow) finding() (finding.Finding, bool) {
+	if !r.fp.Valid {
+		return finding.Finding{}, false
+	}
+	return finding.Finding{
+		Fingerprint: r.fp.String, CheckID: r.check.String, AssetUID: r.uid.String, Severity: r.sev.String,
+		AssetType: r.typ.String, AssetName: r.name.String, Provider: r.prov.String, Account: r.acct.String, Region: r.region.String,
+		Status: finding.State(r.status.String), FirstSeen: goTime(r.first), LastSeen: goTime(r.last), OpenedAt: goTime(r.opened),
+		ChangedAt: goTime(r.changed), ResolvedAt: goTime(r.resolved), ResolvedReason: r.reason.String, ReopenCount: int(r.reopen.Int64),
+		ExceptionID: r.exc.String, LastStatus: finding.Status(r.lastStatus.String), LastEvaluated: goTime(r.lastEval),
+		LastScanID: r.lastScan.String, Message: r.msg.String,
+	}, true
+}
+
+func findingArgs(f *finding.Finding, dst []any) []any {
+	return append(dst, f.Fingerprint, f.CheckID, f.AssetUID, f.Severity, f.AssetType, f.AssetName, f.Provider, f.Account, f.Region,
+		string(f.Status), dbTime(f.FirstSeen), dbTime(f.LastSeen), dbTime(f.OpenedAt), dbTime(f.ChangedAt), dbTime(f.ResolvedAt),
+		f.ResolvedReason, f.ReopenCount, f.ExceptionID, string(f.LastStatus), dbTime(f.LastEvaluated), f.LastScanID, f.Message)
+}
+
+// Reconcile implements store.Store. The scan's results are read joined
+// with their findings in one query, folded in memory by finding.Apply,
+// and the new states, transitions and events written back with
+// multi-row statements, all in one transaction.
+func (s *Store) Reconcile(ctx context.Context, req store.ReconcileRequest) (finding.ReconcileSummary, error) {
+	if err := store.ValidateReconcile(req); err != nil {
+		return finding.ReconcileSummary{}, err
+	}
+	var fold *store.Fold
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		fold = &store.Fold{ScanID: req.ScanID}
+		if err := scanExists(ctx, tx, req.ScanID); err != nil {
+			return err
+		}
+		w, err := foldResults(ctx, tx, fold, req.At)
+		if err != nil {
+			return fmt.Errorf("read results and findings: %w", err)
+		}
+		if err := foldDeletions(ctx, tx, fold, req); err != nil {
+			return fmt.Errorf("deleted assets: %w", err)
+		}
+		return w.write(ctx, tx, fold)
+	})
+	if err != nil {
+		return finding.ReconcileSummary{}, fmt.Errorf("reconcile scan %s: %w", req.ScanID, err)
+	}
+	return fold.Summary, nil
+}
+
+// writeKind is how much of a finding's row a reconcile rewrites. Binding
+// values is most of the cost of a write, and most findings of a rescan
+// only move their latest evaluation.
+type writeKind uint8
+
+const (
+	// writeFull rewrites every column.
+	writeFull writeKind = iota
+	// writeCreated inserts a new finding, whose describing columns are
+	// those of its result (finding.Apply copied them): they are copied
+	// from the result's row in SQL rather than bound again.
+	writeCreated
+	// writeLatest rewrites only the latest evaluation's columns: the
+	// step made no transition and the result describes the asset as the
+	// finding did.
+	writeLatest
+)
+
+// findingWrites remembers, for the findings a fold collected, how to write
+// them; findings it does not know (deletions, ends of exceptions) are
+// written whole.
+type findingWrites struct {
+	kinds    []writeKind
+	resultID []int64 // the result row of writeCreated findings
+}
+
+// foldResults applies the scan's results that touch a finding: every
+// result of a fingerprint that has one, and failures that open one. Of a
+// stored finding only the state is read, and whether the result still
+// describes the asset as it does: finding.Apply rewrites the rest from the
+// result. A result without an evaluation time counts as evaluated at.
+func foldResults(ctx context.Context, tx *sql.Tx, fold *store.Fold, at time.Time) (*findingWrites, error) {
+	// A scan's results are written in a few batches, so their row IDs
+	// form a narrow range: reading the table through that range (the
+	// scan_id check drops other scans' rows) saves an index lookup per
+	// result.
+	var (
+		n      int
+		lo, hi sql.NullInt64
+	)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), min(id), max(id) FROM results WHERE scan_id = ?`, fold.ScanID).Scan(&n, &lo, &hi); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return &findingWrites{}, nil
+	}
+	fold.Grow(n)
+	w := &findingWrites{kinds: make([]writeKind, 0, n), resultID: make([]int64, 0, n)}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.fingerprint, r.check_id, r.asset_uid, r.severity, r.asset_type, r.asset_name,
+	r.provider, r.account, r.region, r.status, r.message, r.evaluated_at, r.exception_id,
+	f.status, f.severity, f.first_seen_at, f.last_seen_at, f.opened_at, f.changed_at, f.resolved_at, f.resolved_reason,
+	f.reopen_count, f.exception_id, f.last_evaluated_at,
+	coalesce(f.severity = r.severity AND f.asset_type = r.asset_type AND f.asset_name = r.asset_name
+		AND f.provider = r.provider AND f.account = r.account AND f.region = r.region, 0)
+FROM results r LEFT JOIN findings f ON f.fingerprint = r.fingerprint
+WHERE r.id BETWEEN ? AND ? AND +r.scan_id = ? AND (f.fingerprint IS NOT NULL OR r.status IN ('FAIL', 'SUPPRESSED'))`,
+		lo.Int64, hi.Int64, fold.ScanID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		id                                                   int64
+		r                                                    finding.Result
+		fp, status                                           string
+		evaluated                                            sql.NullInt64
+		fStatus, fSev, fReason, fExc                         sql.NullString
+		fFirst, fLast, fOpened, fChanged, fResolved, fReopen sql.NullInt64
+		fLastEval                                            sql.NullInt64
+		same                                                 bool
+	)
+	dest := []any{&id, &fp, &r.CheckID, &r.AssetUID, &r.Severity, &r.AssetType, &r.AssetName, &r.Provider, &r.Account, &r.Region,
+		&status, &r.Message, &evaluated, &r.ExceptionID,
+		&fStatus, &fSev, &fFirst, &fLast, &fOpened, &fChanged, &fResolved, &fReason, &fReopen, &fExc, &fLastEval, &same}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.Status, r.EvaluatedAt = finding.Status(status), goTime(evaluated)
+		if r.EvaluatedAt.IsZero() {
+			r.EvaluatedAt = at
+		}
+		if !fStatus.Valid {
+			if st := fold.Apply(nil, &r); st.Exists {
+				w.kinds, w.resultID = append(w.kinds, writeCreated), append(w.resultID, id)
+			}
+			continue
+		}
+		prev := finding.Finding{
+			Fingerprint: fp, CheckID: r.CheckID, AssetUID: r.AssetUID, Severity: fSev.String,
+			Status: finding.State(fStatus.String), FirstSeen: goTime(fFirst), LastSeen: goTime(fLast), OpenedAt: goTime(fOpened),
+			ChangedAt: goTime(fChanged), ResolvedAt: goTime(fResolved), ResolvedReason: fReason.String,
+			ReopenCount: int(fReopen.Int64), ExceptionID: fExc.String, LastEvaluated: goTime(fLastEval),
+		}
+		st := fold.Apply(&prev, &r)
+		if !st.Exists || st.Stale {
+			continue
+		}
+		k := writeFull
+		if st.Transition == finding.NoChange && same {
+			k = writeLatest
+		}
+		w.kinds, w.resultID = append(w.kinds, k), append(w.resultID, id)
+	}
+	return w, rows.Err()
+}
+
+// foldDeletions marks deleted the assets of the covered scopes that an
+// older scan saw last (a newer scan's sighting is not contradicted), and
+// resolves their findings.
+func foldDeletions(ctx context.Context, tx *sql.Tx, fold *store.Fold, req store.ReconcileRequest) error {
+	type scope struct {
+		P string `json:"p"`
+		A string `json:"a"`
+		R string `json:"r"`
+		T string `json:"t"`
+	}
+	var scopes []scope
+	for _, c := range req.Coverage {
+		for _, t := range c.ResourceTypes {
+			scopes = append(scopes, scope{c.Provider, c.Account, c.Region, t})
+		}
+	}
+	if len(scopes) == 0 {
+		return nil
+	}
+	scopeJSON, err := json.Marshal(scopes)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT a.uid FROM assets a
+JOIN (SELECT value ->> '$.p' AS p, value ->> '$.a' AS acct, value ->> '$.r' AS r, value ->> '$.t' AS t FROM json_each(?)) c
+	ON a.type = c.t AND a.provider = c.p AND a.account = c.acct AND (c.r = '' OR a.region = c.r)
+WHERE a.deleted_at IS NULL AND a.last_scan_id < ?`, string(scopeJSON), req.ScanID)
+	if err != nil {
+		return err
+	}
+	var gone []string
+	for rows.Next() {
+		var uid string
+		if err := rows.Scan(&uid); err != nil {
+			rows.Close()
+			return err
+		}
+		gone = append(gone, uid)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	fold.Summary.DeletedAssets = len(gone)
+	goneJSON, err := json.Marshal(gone)
+	if err != nil {
+		return err
+	}
+	at := dbTime(req.At)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO asset_deletions (version_id, uid, scan_id, deleted_at)
+SELECT version_id, uid, ?, ? FROM assets WHERE uid IN (SELECT value FROM json_each(?))
+ON CONFLICT (version_id) DO NOTHING`, req.ScanID, at, string(goneJSON)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE assets SET deleted_scan_id = ?, deleted_at = ?
+WHERE uid IN (SELECT value FROM json_each(?))`, req.ScanID, at, string(goneJSON)); err != nil {
+		return err
+	}
+	found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
+WHERE asset_uid IN (SELECT value FROM json_each(?)) AND status <> 'resolved'`, string(goneJSON))
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		fold.Delete(f, req.At)
+	}
+	return nil
+}
+
+// write writes what a fold collected, each finding as its kind allows.
+// Updates go in key order: each multi-row statement then touches a run of
+// neighbouring pages rather than pages all over the table (fingerprints
+// are hashes); new findings go in the order of the results they copy.
+// Statements say OR FAIL where SQLite would otherwise keep a statement
+// journal to undo a failed statement: any failure rolls the whole
+// transaction back anyway.
+func (w *findingWrites) write(ctx context.Context, tx *sql.Tx, fold *store.Fold) error {
+	byKind := [3][]int{}
+	for i := range fold.Findings {
+		k := writeFull
+		if w != nil && i < len(w.kinds) {
+			k = w.kinds[i]
+		}
+		byKind[k] = append(byKind[k], i)
+	}
+	for k, idx := range byKind {
+		if writeKind(k) == writeCreated {
+			continue
+		}
+		slices.SortFunc(idx, func(a, b int) int { return strings.Compare(fold.Findings[a].Fingerprint, fold.Findings[b].Fingerprint) })
+	}
+	fs := fold.Findings
+
+	if idx := byKind[writeCreated]; len(idx) > 0 {
+		if err := bulkWrite(ctx, tx, nil, `INSERT OR FAIL INTO findings (`+findingColumns+`)
+SELECT v.column1, r.check_id, r.asset_uid, r.severity, r.asset_type, r.asset_name, r.provider, r.account, r.region,
+	v.column3, v.column4, v.column4, v.column4, v.column4, NULL, '', 0, v.column5, r.status, v.column4, r.scan_id, r.message
+FROM (VALUES `, 5, `) AS v JOIN results r ON r.id = v.column2`, len(idx), func(i int, dst []any) []any {
+			f := &fs[idx[i]]
+			return append(dst, f.Fingerprint, w.resultID[idx[i]], string(f.Status), dbTime(f.FirstSeen), f.ExceptionID)
+		}); err != nil {
+			return fmt.Errorf("write new findings: %w", err)
+		}
+	}
+	if idx := byKind[writeLatest]; len(idx) > 0 {
+		if err := bulkWrite(ctx, tx, []any{fold.ScanID}, `UPDATE OR FAIL findings SET last_scan_id = ?,
+	last_seen_at = v.column2, last_status = v.column3, last_evaluated_at = v.column4, message = v.column5,
+	exception_id = v.column6
+FROM (VALUES `, 6, `) AS v WHERE findings.fingerprint = v.column1`, len(idx), func(i int, dst []any) []any {
+			f := &fs[idx[i]]
+			return append(dst, f.Fingerprint, dbTime(f.LastSeen), string(f.LastStatus), dbTime(f.LastEvaluated), f.Message, f.ExceptionID)
+		}); err != nil {
+			return fmt.Errorf("write findings: %w", err)
+		}
+	}
+	if idx := byKind[writeFull]; len(idx) > 0 {
+		if err := bulkWrite(ctx, tx, nil, `INSERT INTO findings (`+findingColumns+`) VALUES `, findingColumnCount,
+			` ON CONFLICT (fingerprint) DO UPDATE SET
+	severity = excluded.severity, asset_type = excluded.asset_type, asset_name = excluded.asset_name,
+	provider = excluded.provider, account = excluded.account, region = excluded.region, status = excluded.status,
+	first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at, opened_at = excluded.opened_at,
+	changed_at = excluded.changed_at, resolved_at = excluded.resolved_at, resolved_reason = excluded.resolved_reason,
+	reopen_count = excluded.reopen_count, exception_id = excluded.exception_id, last_status = excluded.last_status,
+	last_evaluated_at = excluded.last_evaluated_at, last_scan_id = excluded.last_scan_id, message = excluded.message`,
+			len(idx), func(i int, dst []any) []any { return findingArgs(&fs[idx[i]], dst) }); err != nil {
+			return fmt.Errorf("write findings: %w", err)
+		}
+	}
+
+	slices.SortFunc(fold.History, func(a, b store.FoldEntry) int {
+		return cmp.Or(strings.Compare(a.Fingerprint, b.Fingerprint), a.At.Compare(b.At), strings.Compare(a.ScanID, b.ScanID))
+	})
+	if err := bulkWrite(ctx, tx, nil, `INSERT INTO finding_history
+(fingerprint, at, scan_id, status, transition, reason, exception_id, message, open_for) VALUES `, 9,
+		` ON CONFLICT DO NOTHING`, len(fold.History), func(i int, dst []any) []any {
+			h := &fold.History[i]
+			var openFor any
+			if h.Transition == finding.Resolved {
+				openFor = h.OpenFor.Microseconds()
+			}
+			return append(dst, h.Fingerprint, dbTime(h.At), h.ScanID, string(h.Status), string(h.Transition), h.Reason,
+				h.ExceptionID, h.Message, openFor)
+		}); err != nil {
+		return fmt.Errorf("write finding history: %w", err)
+	}
+	if err := insertEvents(ctx, tx, fold.Events); err != nil {
+		return fmt.Errorf("write events: %w", err)
+	}
+	return nil
+}
+
+func queryFindings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]finding.Finding, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		out []finding.Finding
+		fr  findingRow
+	)
+	dest := fr.dest()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		f, _ := fr.finding()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ReopenSuppressed implements store.Store.
+func (s *Store) ReopenSuppressed(ctx context.Context, exceptionID string, at time.Time) (int, error) {
+	if exceptionID == "" {
+		return 0, errors.New("reopen suppressed findings: empty exception ID")
+	}
+	if at.IsZero() {
+		return 0, fmt.Errorf("reopen findings suppressed by %s: zero time", exceptionID)
+	}
+	var n int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
+WHERE status = 'suppressed' AND exception_id = ?`, exceptionID)
+		if err != nil {
+			return err
+		}
+		fold := &store.Fold{}
+		for _, f := range found {
+			fold.Unsuppress(f, exceptionID, at)
+		}
+		n = len(fold.Findings)
+		return (*findingWrites)(nil).write(ctx, tx, fold)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reopen findings suppressed by %s: %w", exceptionID, err)
+	}
+	return n, nil
+}
+
+// GetFinding implements store.Store.
+func (s *Store) GetFinding(ctx context.Context, fingerprint string) (finding.Finding, error) {
+	found, err := queryFindings(ctx, s.r, `SELECT `+findingColumns+` FROM findings WHERE fingerprint = ?`, fingerprint)
+	if err != nil {
+		return finding.Finding{}, fmt.Errorf("get finding %s: %w", fingerprint, err)
+	}
+	if len(found) == 0 {
+		return finding.Finding{}, fmt.Errorf("finding %s: %w", fingerprint, store.ErrNotFound)
+	}
+	return found[0], nil
+}
+
+// severityOrder sorts severities, critical highest and unknown names
+// lowest.
+const severityOrder = `CASE severity WHEN 'critical' THEN 5 WHEN 'high' THEN 4 WHEN 'medium' THEN 3
+	WHEN 'low' THEN 2 WHEN 'informational' THEN 1 ELSE 0 END`
+
+// Findings implements store.Store.
+func (s *Store) Findings(ctx context.Context, f store.FindingFilter) ([]finding.Finding, error) {
+	var w where
+	states := make([]string, len(f.Statuses))
+	for i, st := range f.Statuses {
+		states[i] = string(st)
+	}
+	w.in("status", states)
+	w.in("severity", f.Severities)
+	w.in("account", f.Accounts)
+	w.in("check_id", f.CheckIDs)
+	w.eq("asset_uid", f.AssetUID)
+	if !f.ChangedSince.IsZero() {
+		w.conds = append(w.conds, "changed_at >= ?")
+		w.args = append(w.args, dbTime(f.ChangedSince))
+	}
+	q := `SELECT ` + findingColumns + ` FROM findings` + w.sql() + ` ORDER BY ` + severityOrder + ` DESC, first_seen_at, fingerprint`
+	args := w.args
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	out, err := queryFindings(ctx, s.r, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list findings: %w", err)
+	}
+	return out, nil
+}
+
+// FindingHistory implements store.Store. A finding's evaluations are the
+// results of its check on its asset since it was first seen (one index
+// lookup per scan: CROSS JOIN keeps SQLite from scanning results instead);
+// its transitions, and the events that were not
+// evaluations, are finding_history rows.
+func (s *Store) FindingHistory(ctx context.Context, fingerprint string) ([]finding.HistoryEntry, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings WHERE fingerprint = ?`, fingerprint)
+	if err != nil {
+		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("finding %s: %w", fingerprint, store.ErrNotFound)
+	}
+	f := found[0]
+	rows, err := tx.QueryContext(ctx, `SELECT at, scan_id, status, transition, reason, exception_id, message
+FROM finding_history WHERE fingerprint = ?1
+UNION ALL
+SELECT r.evaluated_at, r.scan_id, r.status, '', '', r.exception_id, r.message
+FROM scans s CROSS JOIN results r ON r.scan_id = s.id AND r.check_id = ?2 AND r.asset_uid = ?3
+WHERE r.evaluated_at >= ?4 AND NOT EXISTS (
+	SELECT 1 FROM finding_history h WHERE h.fingerprint = ?1 AND h.scan_id = r.scan_id AND h.status <> '')
+ORDER BY 1, 2`, fingerprint, f.CheckID, f.AssetUID, dbTime(f.FirstSeen))
+	if err != nil {
+		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
+	}
+	defer rows.Close()
+	var out []finding.HistoryEntry
+	for rows.Next() {
+		var (
+			h                  finding.HistoryEntry
+			at                 sql.NullInt64
+			status, transition string
+		)
+		if err := rows.Scan(&at, &h.ScanID, &status, &transition, &h.Reason, &h.ExceptionID, &h.Message); err != nil {
+			return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
+		}
+		h.At, h.Status, h.Transition = goTime(at), finding.Status(status), finding.Transition(transition)
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
+	}
+	return out, nil
+}
+
+// dayMicros is one day in the stored time unit.
+const dayMicros = int64(24 * time.Hour / time.Microsecond)
+
+// FindingStats implements store.Store.
+func (s *Store) FindingStats(ctx context.Context, q store.StatsQuery) (store.FindingStats, error) {
+	if q.Now.IsZero() {
+		return store.FindingStats{}, errors.New("finding stats: zero time")
+	}
+	st := store.FindingStats{
+		Now: q.Now.UTC(), OpenBySeverity: map[string]int{}, OpenByCheck: map[string]int{}, OpenByAccount: map[string]int{},
+		AgeBySeverity: map[string]store.AgeStats{},
+	}
+	days, first := store.StatsDays(q)
+	st.PerDay = days
+	now := q.Now.UnixMicro()
+	// One read transaction: every figure from the same snapshot.
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return store.FindingStats{}, fmt.Errorf("finding stats: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	fail := func(err error) (store.FindingStats, error) {
+		return store.FindingStats{}, fmt.Errorf("finding stats: %w", err)
+	}
+
+	rows, err := tx.QueryContext(ctx, `SELECT status, severity, check_id, account, count(*),
+	sum(? - opened_at), max(? - opened_at)
+FROM findings GROUP BY status, severity, check_id, account`, now, now)
+	if err != nil {
+		return fail(err)
+	}
+	type ageSum struct{ n, sum, max int64 }
+	ages := map[string]*ageSum{}
+	for rows.Next() {
+		var (
+			status, sev, check, acct string
+			n, sum, mx               int64
+		)
+		if err := rows.Scan(&status, &sev, &check, &acct, &n, &sum, &mx); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		switch finding.State(status) {
+		case finding.StateOpen:
+			st.Open += int(n)
+			st.OpenBySeverity[sev] += int(n)
+			st.OpenByCheck[check] += int(n)
+			st.OpenByAccount[acct] += int(n)
+			a := ages[sev]
+			if a == nil {
+				a = &ageSum{}
+				ages[sev] = a
+			}
+			a.n, a.sum, a.max = a.n+n, a.sum+sum, max(a.max, mx)
+		case finding.StateSuppressed:
+			st.Suppressed += int(n)
+		case finding.StateResolved:
+			st.Resolved += int(n)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fail(err)
+	}
+	for sev, a := range ages {
+		st.AgeBySeverity[sev] = store.AgeStats{Count: int(a.n), Mean: time.Duration(a.sum/a.n) * time.Microsecond,
+			Max: time.Duration(a.max) * time.Microsecond}
+	}
+
+	var mttr sql.NullFloat64
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), avg(open_for) FROM finding_history
+WHERE transition <> '' AND transition = 'resolved'`).Scan(&n, &mttr); err != nil {
+		return fail(err)
+	}
+	st.Remediations = int(n)
+	st.MeanTimeToRemediate = time.Duration(mttr.Float64) * time.Microsecond
+
+	rows, err = tx.QueryContext(ctx, `SELECT at / ?, transition, count(*) FROM finding_history
+WHERE transition <> '' AND at >= ? AND at < ? GROUP BY 1, 2`, dayMicros, first.UnixMicro(), first.UnixMicro()+int64(len(days))*dayMicros)
+	if err != nil {
+		return fail(err)
+	}
+	firstDay := first.UnixMicro() / dayMicros
+	for rows.Next() {
+		var (
+			d, c       int64
+			transition string
+		)
+		if err := rows.Scan(&d, &transition, &c); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		i := int(d - firstDay)
+		if i < 0 || i >= len(days) {
+			continue
+		}
+		switch finding.Transition(transition) {
+		case finding.Opened:
+			st.PerDay[i].Opened += int(c)
+		case finding.Reopened:
+			st.PerDay[i].Reopened += int(c)
+		case finding.Resolved:
+			st.PerDay[i].Resolved += int(c)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fail(err)
+	}
+	return st, nil
+}
+
+// FindingChanges implements store.Store.
+func (s *Store) FindingChanges(ctx context.Context, from, to string) ([]store.FindingChange, error) {
+	if to == "" {
+		return nil, errors.New("finding changes: empty scan ID")
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT h.at, h.scan_id, h.transition, h.reason, `+prefixed("f.", findingColumns)+`
+FROM finding_history h JOIN findings f ON f.fingerprint = h.fingerprint
+WHERE h.transition <> '' AND h.scan_id > ? AND h.scan_id <= ?
+ORDER BY h.at, h.fingerprint`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("finding changes: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out        []store.FindingChange
+		fr         findingRow
+		at         sql.NullInt64
+		scanID     string
+		transition string
+		reason     string
+	)
+	dest := append([]any{&at, &scanID, &transition, &reason}, fr.dest()...)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("finding changes: %w", err)
+		}
+		f, _ := fr.finding()
+		out = append(out, store.FindingChange{Finding: f, At: goTime(at), ScanID: scanID,
+			Transition: finding.Transition(transition), Reason: reason})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding changes: %w", err)
+	}
+	return out, nil
+}
+
+// prefixed qualifies a comma-separated column list with a table alias.
+func prefixed(alias, cols string) string {
+	var out []byte
+	start := true
+	for i := 0; i < len(cols); i++ {
+		c := cols[i]
+		if start && c != ' ' && c != '\n' && c != '\t' {
+			out = append(out, alias...)
+			start = false
+		}
+		out = append(out, c)
+		if c == ',' {
+			start = true
+		}
+	}
+	return string(out)
+}
