@@ -110,6 +110,7 @@ result so findings can be tracked from first sight to fix.`,
 		newAssetsCmd(g),
 		newDiffCmd(g),
 		newEventsCmd(g),
+		newDriftCmd(g),
 	)
 	return root
 }

@@ -38,7 +38,7 @@ func newScanCmd(g *globals) *cobra.Command {
 		Use:   "scan",
 		Short: "Collect a cloud inventory, evaluate the checks, store and report the results",
 	}
-	cmd.AddCommand(newScanAWSCmd(g))
+	cmd.AddCommand(newScanAWSCmd(g), newScanIaCCmd(g))
 	return cmd
 }
 
@@ -114,39 +114,62 @@ checks could not be evaluated (ERROR results); 2 bad usage.`,
 	return cmd
 }
 
-// scanAndReport runs the pipeline, writes the report and turns the results
-// into the exit code.
+// scanAndReport runs the pipeline with the store, writes the report and
+// turns the results into the exit code.
 func (g *globals) scanAndReport(ctx context.Context, col collect.Collector, e *engine.Engine, scope store.Scope, out outputFlags) error {
-	w, err := report.Lookup(out.format)
+	return g.runScan(ctx, scanRun{collector: col, engine: e, scope: scope, out: out, persist: true})
+}
+
+// scanRun is one scan as the commands configure it.
+type scanRun struct {
+	collector  collect.Collector
+	engine     *engine.Engine
+	scope      store.Scope
+	out        outputFlags
+	persist    bool               // keep the scan in the store
+	suppressor finding.Suppressor // nil: none beyond the store's exceptions
+	// unreadable counts inputs that could not be read at all (IaC files
+	// that do not parse): their resources were never checked.
+	unreadable func() int
+	softFail   bool // exit 0 whatever was found (still 2 on bad usage)
+}
+
+func (g *globals) runScan(ctx context.Context, sr scanRun) error {
+	w, err := report.Lookup(sr.out.format)
 	if err != nil {
 		return usageError("%v", err)
 	}
-	failOn, err := parseFailOn(out.failOn)
+	failOn, err := parseFailOn(sr.out.failOn)
 	if err != nil {
 		return err
 	}
-	st, path, err := g.openStore(ctx)
-	if err != nil {
-		return err
+	opts := pipeline.Options{
+		Collector: sr.collector, Engine: sr.engine, Scope: sr.scope, Now: g.now, Suppressor: sr.suppressor,
 	}
-	defer st.Close()
-
-	bar := newProgress(g.stderr, !out.noProgress && isTerminal(g.stderr))
-	res, err := pipeline.Scan(ctx, pipeline.Options{
-		Collector: col, Engine: e, Store: st, Scope: scope, Progress: bar.update, Now: g.now,
-	})
+	path := ""
+	if sr.persist {
+		st, p, err := g.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		opts.Store, path = st, p
+	}
+	bar := newProgress(g.stderr, !sr.out.noProgress && isTerminal(g.stderr))
+	opts.Progress = bar.update
+	res, err := pipeline.Scan(ctx, opts)
 	bar.finish()
 	if err != nil && res == nil {
 		return withCode(ExitError, err)
 	}
 
-	dst, closeOut, oerr := g.outputTarget(out.file)
+	dst, closeOut, oerr := g.outputTarget(sr.out.file)
 	if oerr != nil {
 		return withCode(ExitError, oerr)
 	}
 	rep := &report.Report{
 		ScanID: res.Scan.ID, Provider: res.Scan.Provider, Started: res.Scan.StartedAt, Finished: res.Scan.FinishedAt,
-		Assets: res.Assets, Results: res.Results, Diagnostics: res.Diagnostics, Checks: checkIndex(e),
+		Assets: res.Assets, Results: res.Results, Diagnostics: res.Diagnostics, Checks: checkIndex(sr.engine),
 		Findings: res.Findings,
 	}
 	if werr := w.Write(dst, rep); werr != nil {
@@ -156,13 +179,25 @@ func (g *globals) scanAndReport(ctx context.Context, col collect.Collector, e *e
 	if cerr := closeOut(); cerr != nil {
 		return withCode(ExitError, cerr)
 	}
-	if out.file != "" || out.format != "table" {
+	if sr.persist && (sr.out.file != "" || sr.out.format != "table") {
 		fmt.Fprintf(g.stderr, "scan %s stored in %s\n", res.Scan.ID, path)
 	}
-	if err != nil {
-		return withCode(ExitError, err)
+	verdict := err
+	if verdict == nil && sr.unreadable != nil {
+		if n := sr.unreadable(); n > 0 {
+			verdict = fmt.Errorf("%d files could not be read: their resources were not checked", n)
+		}
 	}
-	return exitFor(res.Results, failOn)
+	if verdict != nil {
+		verdict = withCode(ExitError, verdict)
+	} else {
+		verdict = exitFor(res.Results, failOn)
+	}
+	if sr.softFail && verdict != nil {
+		fmt.Fprintf(g.stderr, "parapet: --soft-fail: %v\n", verdict)
+		return nil
+	}
+	return verdict
 }
 
 func checkIndex(e *engine.Engine) map[string]*check.Check {

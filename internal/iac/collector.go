@@ -5,25 +5,31 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/parapet-dev/parapet/internal/asset"
 	"github.com/parapet-dev/parapet/internal/codeshape"
 	"github.com/parapet-dev/parapet/internal/collect"
+	"github.com/parapet-dev/parapet/internal/finding"
 )
 
 // Collector reads code with the registered loaders and reports its assets
 // to a scan, like a cloud collector does. It implements collect.Collector.
 type Collector struct {
 	Path string
-	// Frameworks restricts the loaders; empty means every loader for a
-	// directory, and the one that recognises the file for a file.
-	Frameworks []string
+	// Loaders are the candidates, configured by the caller (variables,
+	// parameters); nil means every registered loader. A directory is read
+	// by all of them, a file by the first that recognises it.
+	Loaders []Loader
 
 	// Suppressions collects the inline suppressions found, for the
 	// caller to apply to the results.
 	Suppressions []codeshape.Suppression
 	// Diagnostics collects what the loaders reported.
 	Diagnostics []Diagnostic
+
+	reasons map[[2]string]string // (check, resource) → reason, for Suppress
 }
 
 // Provider names the source of a code scan.
@@ -42,12 +48,22 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.Framework(), err)
 		}
+		// Suppressions first: the pipeline evaluates each asset as it
+		// arrives and asks Suppress about its failures.
 		for _, a := range res.Assets {
 			if a.Type == codeshape.TypeSuppression {
 				if s, ok := suppressionOf(a); ok {
 					c.Suppressions = append(c.Suppressions, s)
+					if c.reasons == nil {
+						c.reasons = map[[2]string]string{}
+					}
+					if r := strings.TrimSpace(s.Reason); r != "" {
+						c.reasons[[2]string{s.CheckID, s.Resource}] = r
+					}
 				}
 			}
+		}
+		for _, a := range res.Assets {
 			sink.Asset(a)
 		}
 		for _, d := range res.Diagnostics {
@@ -75,25 +91,16 @@ func (c *Collector) Errors() int {
 }
 
 func (c *Collector) loaders() ([]Loader, error) {
-	if len(c.Frameworks) > 0 {
-		var out []Loader
-		for _, f := range c.Frameworks {
-			l, err := Lookup(f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l)
+	all := c.Loaders
+	if all == nil {
+		for _, f := range Frameworks() {
+			l, _ := Lookup(f)
+			all = append(all, l)
 		}
-		return out, nil
 	}
 	fi, err := os.Stat(c.Path)
 	if err != nil {
 		return nil, err
-	}
-	all := make([]Loader, 0, len(Frameworks()))
-	for _, f := range Frameworks() {
-		l, _ := Lookup(f)
-		all = append(all, l)
 	}
 	if fi.IsDir() {
 		return all, nil
@@ -107,7 +114,7 @@ func (c *Collector) loaders() ([]Loader, error) {
 			return []Loader{l}, nil
 		}
 	}
-	return nil, fmt.Errorf("%s: not a Terraform, Terraform plan or CloudFormation file (use --framework)", c.Path)
+	return nil, fmt.Errorf("%s: not a Terraform configuration, Terraform plan or CloudFormation template (use --framework)", c.Path)
 }
 
 // readHead reads the start of a file, enough for loaders to recognise it.
@@ -144,4 +151,18 @@ func suppressionOf(a asset.Asset) (codeshape.Suppression, bool) {
 	return s, true
 }
 
-var _ collect.Collector = (*Collector)(nil)
+// Suppress implements finding.Suppressor for inline suppressions: a
+// failure of the named check on the resource the comment annotates is
+// SUPPRESSED, provided the comment gives a reason (one without a reason
+// suppresses nothing and is itself reported by iac-suppression-reason).
+func (c *Collector) Suppress(r *finding.Result, _ map[string]string, _ time.Time) (string, bool) {
+	if reason, ok := c.reasons[[2]string{r.CheckID, r.AssetUID}]; ok {
+		return "inline: " + reason, true
+	}
+	return "", false
+}
+
+var (
+	_ collect.Collector  = (*Collector)(nil)
+	_ finding.Suppressor = (*Collector)(nil)
+)

@@ -38,6 +38,12 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 		fmt.Fprintln(ew)
 	}
 
+	// Code scans locate results in files; cloud scans in accounts and
+	// regions.
+	place, code := "ACCOUNT\tREGION", r.Provider == "iac"
+	if code {
+		place = "LOCATION"
+	}
 	var fails, errs, accepted []finding.Result
 	for _, res := range rs {
 		switch res.Status {
@@ -52,27 +58,27 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 	if len(fails) > 0 {
 		fmt.Fprintf(ew, "\nFAILED CHECKS (%d)\n", len(fails))
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tCHECK\tACCOUNT\tREGION\tRESOURCE\tTITLE")
+		fmt.Fprintln(tw, "SEVERITY\tCHECK\t"+place+"\tRESOURCE\tTITLE")
 		for _, res := range fails {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, res.Account, res.Region, resourceLabel(&res), title(r, res.CheckID))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, placeOf(&res, code), resourceLabel(&res), title(r, res.CheckID))
 		}
 		tw.Flush()
 	}
 	if len(errs) > 0 {
 		fmt.Fprintf(ew, "\nCOULD NOT EVALUATE (%d ERROR results: treat as failing until resolved)\n", len(errs))
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tCHECK\tACCOUNT\tREGION\tRESOURCE\tREASON")
+		fmt.Fprintln(tw, "SEVERITY\tCHECK\t"+place+"\tRESOURCE\tREASON")
 		for _, res := range errs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, res.Account, res.Region, resourceLabel(&res), oneLine(res.Message, 120))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, placeOf(&res, code), resourceLabel(&res), oneLine(res.Message, 120))
 		}
 		tw.Flush()
 	}
 	if len(accepted) > 0 {
 		fmt.Fprintf(ew, "\nSUPPRESSED BY EXCEPTIONS (%d: failing, accepted until the exception ends)\n", len(accepted))
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tCHECK\tACCOUNT\tREGION\tRESOURCE\tEXCEPTION")
+		fmt.Fprintln(tw, "SEVERITY\tCHECK\t"+place+"\tRESOURCE\tEXCEPTION")
 		for _, res := range accepted {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, res.Account, res.Region, resourceLabel(&res), oneLine(res.ExceptionID, 80))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", res.Severity, res.CheckID, placeOf(&res, code), resourceLabel(&res), oneLine(res.ExceptionID, 80))
 		}
 		tw.Flush()
 	}
@@ -116,6 +122,21 @@ func title(r *Report, id string) string {
 		return c.Title
 	}
 	return ""
+}
+
+// placeOf is where a result is: file:line for code, account and region
+// columns for the cloud.
+func placeOf(res *finding.Result, code bool) string {
+	if !code {
+		return res.Account + "\t" + res.Region
+	}
+	if res.Location != nil && res.Location.File != "" {
+		if res.Location.StartLine > 0 {
+			return fmt.Sprintf("%s:%d", res.Location.File, res.Location.StartLine)
+		}
+		return res.Location.File
+	}
+	return "-"
 }
 
 func resourceLabel(res *finding.Result) string {

@@ -478,7 +478,7 @@ func TestBadDirectory(t *testing.T) {
 
 func TestCancelled(t *testing.T) {
 	big := t.TempDir()
-	writeBenchTree(t, big)
+	mustWriteTree(t, big)
 	tests := []struct {
 		name string
 		dir  string
