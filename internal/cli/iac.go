@@ -30,8 +30,10 @@ func newScanIaCCmd(g *globals) *cobra.Command {
 as code: a Terraform directory tree (variables, tfvars, modules, count,
 for_each, dynamic blocks), a Terraform plan (terraform show -json plan.out),
 or CloudFormation templates (YAML or JSON). Every finding names its file
-and lines. Without --framework, a directory is read by every framework and
-a file by the one that recognises it.
+and lines. Without --framework, a directory is read for Terraform
+configurations and CloudFormation templates (plans lying next to their
+configuration would repeat it: name them, or use --framework plan), and a
+file by the framework that recognises it.
 
 Suppress a check on one resource with a comment above (or inside) it:
   # parapet:ignore:aws-s3-bucket-versioning logs are write-once
@@ -70,7 +72,14 @@ at apply time, for example); 2 bad usage. --soft-fail always exits 0.`,
 				chosen = append(chosen, l)
 			}
 			if chosen == nil {
-				for _, f := range []string{terraform.FrameworkConfig, terraform.FrameworkPlan, "cloudformation"} {
+				auto := []string{terraform.FrameworkConfig, terraform.FrameworkPlan, "cloudformation"}
+				if fi, _ := os.Stat(path); fi.IsDir() {
+					// A plan saved next to its configuration describes the
+					// same resources: reading both would report every
+					// finding twice. Plans are scanned when named.
+					auto = []string{terraform.FrameworkConfig, "cloudformation"}
+				}
+				for _, f := range auto {
 					chosen = append(chosen, loaders[f])
 				}
 			}
