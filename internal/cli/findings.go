@@ -20,6 +20,7 @@ import (
 	"github.com/parapet-dev/parapet/internal/asset"
 	"github.com/parapet-dev/parapet/internal/check"
 	"github.com/parapet-dev/parapet/internal/finding"
+	"github.com/parapet-dev/parapet/internal/pipeline"
 	"github.com/parapet-dev/parapet/internal/store"
 )
 
@@ -72,7 +73,7 @@ duration back from now such as 7d or 12h).`,
 					return usageError("--since: %v", err)
 				}
 			}
-			return g.withStore(cmd.Context(), func(st store.Store) error {
+			return g.withSweptStore(cmd.Context(), func(st store.Store, _ *pipeline.Governance) error {
 				fs, err := st.Findings(cmd.Context(), f)
 				if err != nil {
 					return withCode(ExitError, err)
@@ -161,12 +162,17 @@ func writeFindings(w io.Writer, format string, fs []finding.Finding, now time.Ti
 		_, err := fmt.Fprintln(w, "No findings match.")
 		return err
 	}
+	// The EXCEPTION column appears when a listed finding is suppressed.
+	excHead, exc := "", func(finding.Finding) string { return "" }
+	if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.ExceptionID != "" }) {
+		excHead, exc = "EXCEPTION\t", func(f finding.Finding) string { return dash(clean(f.ExceptionID, 64)) + "\t" }
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FINGERPRINT\tSEVERITY\tSTATUS\tAGE\tFIRST SEEN\tLAST SEEN\tREOPENED\tCHECK\tACCOUNT\tREGION\tRESOURCE")
+	fmt.Fprintln(tw, "FINGERPRINT\tSEVERITY\tSTATUS\tAGE\tFIRST SEEN\tLAST SEEN\tREOPENED\tCHECK\tACCOUNT\tREGION\t"+excHead+"RESOURCE")
 	for _, f := range fs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", f.Fingerprint, f.Severity, f.Status, age(f.Age(now)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s%s\n", f.Fingerprint, f.Severity, f.Status, age(f.Age(now)),
 			stamp(f.FirstSeen), stamp(f.LastSeen), f.ReopenCount, clean(f.CheckID, 80), clean(f.Account, 40), clean(f.Region, 30),
-			resource(f.AssetUID, f.AssetName))
+			exc(f), resource(f.AssetUID, f.AssetName))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -186,7 +192,7 @@ func newFindingsShowCmd(g *globals) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			return g.withStore(ctx, func(st store.Store) error {
+			return g.withSweptStore(ctx, func(st store.Store, _ *pipeline.Governance) error {
 				f, err := st.GetFinding(ctx, args[0])
 				if errors.Is(err, store.ErrNotFound) {
 					return usageError("no finding %q (see 'parapet findings list')", args[0])
@@ -333,7 +339,7 @@ func newFindingsStatsCmd(g *globals) *cobra.Command {
 			if days < 1 || days > 3660 {
 				return usageError("--days: %d is out of range (1 to 3660)", days)
 			}
-			return g.withStore(cmd.Context(), func(st store.Store) error {
+			return g.withSweptStore(cmd.Context(), func(st store.Store, _ *pipeline.Governance) error {
 				s, err := st.FindingStats(cmd.Context(), store.StatsQuery{Now: g.now(), Days: days})
 				if err != nil {
 					return withCode(ExitError, err)

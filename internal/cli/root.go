@@ -47,6 +47,7 @@ func usageError(format string, args ...any) error {
 // globals are the flags every command shares.
 type globals struct {
 	db        string
+	config    string
 	checksDir []string
 	stdout    io.Writer
 	stderr    io.Writer
@@ -99,6 +100,7 @@ result so findings can be tracked from first sight to fix.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.PersistentFlags().StringVar(&g.db, "db", "", "path of the SQLite store (default: the per-user data directory, or $PARAPET_DB)")
+	root.PersistentFlags().StringVar(&g.config, "config", "", "configuration file (default: parapet/config.yaml in the per-user config directory, or $PARAPET_CONFIG)")
 	root.PersistentFlags().StringArrayVar(&g.checksDir, "checks-dir", nil, "directory of custom checks to load besides the built-in ones (repeatable)")
 	root.AddCommand(
 		newScanCmd(g),
@@ -111,6 +113,7 @@ result so findings can be tracked from first sight to fix.`,
 		newDiffCmd(g),
 		newEventsCmd(g),
 		newDriftCmd(g),
+		newExceptionsCmd(g),
 	)
 	return root
 }

@@ -154,6 +154,13 @@ func (g *globals) runScan(ctx context.Context, sr scanRun) error {
 		}
 		defer st.Close()
 		opts.Store, path = st, p
+		// The store's governed exceptions apply first, then the
+		// command's own suppressions.
+		sup, err := g.scanSuppressor(ctx, st)
+		if err != nil {
+			return err
+		}
+		opts.Suppressor = finding.FirstOf(sup, sr.suppressor)
 	}
 	bar := newProgress(g.stderr, !sr.out.noProgress && isTerminal(g.stderr))
 	opts.Progress = bar.update

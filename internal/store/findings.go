@@ -48,6 +48,8 @@ type FindingFilter struct {
 	Accounts   []string
 	CheckIDs   []string
 	AssetUID   string
+	// ExceptionID keeps the findings this exception suppresses.
+	ExceptionID string
 	// ChangedSince keeps findings whose latest transition (opened,
 	// reopened, resolved, suppressed) is at or after it.
 	ChangedSince time.Time

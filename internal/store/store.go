@@ -108,6 +108,20 @@ type Store interface {
 	// before any scan.
 	AssetChanges(ctx context.Context, from, to string) ([]AssetChange, error)
 
+	// SaveException writes an exception, its audit entry and its events
+	// in one transaction. w.Exception.Revision must be the stored
+	// revision (0: the exception must not exist yet), else ErrConflict;
+	// the stored revision becomes one more. Times are stored in UTC. It
+	// returns the exception as stored.
+	SaveException(ctx context.Context, w ExceptionWrite) (finding.Exception, error)
+	// GetException returns one exception, or ErrNotFound.
+	GetException(ctx context.Context, id string) (finding.Exception, error)
+	// Exceptions returns exceptions ordered by ID, compared bytewise.
+	Exceptions(ctx context.Context, f ExceptionFilter) ([]finding.Exception, error)
+	// ExceptionHistory returns an exception's audit trail, oldest first,
+	// or ErrNotFound for an unknown exception.
+	ExceptionHistory(ctx context.Context, id string) ([]finding.ExceptionChange, error)
+
 	// AppendEvents adds events to the outbox, in order, each getting the
 	// next ID. An empty payload is stored as {}.
 	AppendEvents(ctx context.Context, events []Event) error

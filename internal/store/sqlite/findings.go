@@ -387,7 +387,7 @@ func (s *Store) ReopenSuppressed(ctx context.Context, exceptionID string, at tim
 	var n int
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
-WHERE status = 'suppressed' AND exception_id = ?`, exceptionID)
+WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, exceptionID)
 		if err != nil {
 			return err
 		}
@@ -433,6 +433,11 @@ func (s *Store) Findings(ctx context.Context, f store.FindingFilter) ([]finding.
 	w.in("account", f.Accounts)
 	w.in("check_id", f.CheckIDs)
 	w.eq("asset_uid", f.AssetUID)
+	if f.ExceptionID != "" {
+		// Matches the partial index findings_exception.
+		w.conds = append(w.conds, "exception_id = ? AND exception_id <> ''")
+		w.args = append(w.args, f.ExceptionID)
+	}
 	if !f.ChangedSince.IsZero() {
 		w.conds = append(w.conds, "changed_at >= ?")
 		w.args = append(w.args, dbTime(f.ChangedSince))

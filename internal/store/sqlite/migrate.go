@@ -213,6 +213,36 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_time ON events (time);
 `},
+	{4, "exceptions with their audit trail", `
+-- The exception as a JSON document; the columns beside it are what
+-- filters and the revision check read.
+CREATE TABLE exceptions (
+	id         TEXT PRIMARY KEY,
+	state      TEXT NOT NULL,
+	severity   TEXT NOT NULL,
+	expires_at INTEGER NOT NULL,
+	revision   INTEGER NOT NULL,
+	doc        TEXT NOT NULL
+) STRICT;
+CREATE INDEX exceptions_state ON exceptions (state);
+
+-- Who changed an exception, when, from which state to which, and why.
+-- seq is the revision the change produced.
+CREATE TABLE exception_changes (
+	exception_id TEXT NOT NULL,
+	seq          INTEGER NOT NULL,
+	at           INTEGER NOT NULL,
+	actor        TEXT NOT NULL,
+	role         TEXT NOT NULL,
+	from_state   TEXT NOT NULL,
+	to_state     TEXT NOT NULL,
+	reason       TEXT NOT NULL,
+	PRIMARY KEY (exception_id, seq)
+) STRICT, WITHOUT ROWID;
+
+-- An exception's end reopens the findings it suppresses.
+CREATE INDEX findings_exception ON findings (exception_id) WHERE exception_id <> '';
+`},
 }
 
 // schemaVersion returns the highest applied migration (0 for a new file).

@@ -60,6 +60,11 @@ func Run(t *testing.T, open Opener) {
 		{"Events", testEvents},
 		{"FindingsNotFound", testFindingsNotFound},
 		{"ReconcileLarge", testReconcileLarge},
+		{"ExceptionRoundTrip", testExceptionRoundTrip},
+		{"ExceptionConflicts", testExceptionConflicts},
+		{"ExceptionFilters", testExceptionFilters},
+		{"ExceptionValidation", testExceptionValidation},
+		{"FindingsByException", testFindingsByException},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
