@@ -386,3 +386,24 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// The printed demo world is the one the demo scans, and edits to a copy
+// reach a later demo run.
+func TestSimWorldRoundTrip(t *testing.T) {
+	code, out, _ := run(t, "sim", "world")
+	if code != ExitOK || !strings.Contains(out, "o-parapetdemo") {
+		t.Fatalf("sim world: exit %d", code)
+	}
+	edited := strings.Replace(out, "MfaActive: false", "MfaActive: true", 1)
+	if edited == out {
+		t.Fatal("the demo world no longer has a root user without MFA")
+	}
+	path := filepath.Join(t.TempDir(), "world.yaml")
+	writeFile(t, path, edited)
+	r := demo(t, "--world", path)
+	for _, f := range failures(r) {
+		if strings.HasPrefix(f, "aws-iam-root-mfa ") {
+			t.Errorf("root MFA still fails after the edit: %s", f)
+		}
+	}
+}

@@ -111,6 +111,18 @@ an SDK or 'parapet scan aws --endpoint-url' at the printed URL.`,
 	}
 	serve.Flags().StringVar(&worldFile, "world", "", "world file (default: the built-in demo organization)")
 	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:4566", "address to listen on")
-	cmd.AddCommand(serve)
+	world := &cobra.Command{
+		Use:   "world",
+		Short: "Print the demo organization's world file, to copy and edit",
+		Long: `Print the world file of the built-in demo organization. Edit a copy and
+pass it to 'parapet demo --world FILE' or 'parapet sim serve --world FILE'
+(the format is in docs/world.md); 'parapet diff' then shows what changed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := g.stdout.Write(cloudsim.DemoWorldYAML())
+			return err
+		},
+	}
+	cmd.AddCommand(serve, world)
 	return cmd
 }

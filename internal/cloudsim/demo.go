@@ -11,3 +11,7 @@ var demoWorld []byte
 func DemoWorld() (*World, error) {
 	return ParseWorld("demo.yaml", demoWorld)
 }
+
+// DemoWorldYAML returns the demo organization's world file, for people to
+// copy and edit.
+func DemoWorldYAML() []byte { return append([]byte(nil), demoWorld...) }
