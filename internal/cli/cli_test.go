@@ -407,3 +407,32 @@ func TestSimWorldRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Two scans of an unchanged world on the same day compare as unchanged:
+// the simulator's timestamps do not creep with the clock, so a diff shows
+// only real changes.
+func TestUnchangedWorldDiffsToNothing(t *testing.T) {
+	isolateAWS(t)
+	db := filepath.Join(t.TempDir(), "p.db")
+	day := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{day, day.Add(5*time.Hour + 17*time.Second)} {
+		var out, errOut bytes.Buffer
+		if code := execute(context.Background(), []string{"demo", "--db", db, "-o", "csv", "--no-progress"}, &out, &errOut, "test",
+			func() time.Time { return at }); code != ExitOK {
+			t.Fatalf("demo exit %d: %s", code, errOut.String())
+		}
+	}
+	code, out, errOut := run(t, "diff", "--db", db, "-o", "json")
+	if code != ExitOK {
+		t.Fatalf("diff exit %d: %s", code, errOut)
+	}
+	var d struct {
+		Assets []json.RawMessage `json:"assets"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Assets) != 0 {
+		t.Errorf("an unchanged world shows %d changed assets:\n%s", len(d.Assets), out)
+	}
+}

@@ -33,7 +33,7 @@ SDK, store the results and print the report. Nothing leaves this machine.`,
 			if err != nil {
 				return err
 			}
-			srv := cloudsim.NewServer(w)
+			srv := cloudsim.NewServer(w, cloudsim.WithClock(g.now))
 			url, err := srv.Start("127.0.0.1:0")
 			if err != nil {
 				return withCode(ExitError, fmt.Errorf("start the simulator: %w", err))

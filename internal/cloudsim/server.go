@@ -320,7 +320,10 @@ func (c *call) answer(cred credScope, r *http.Request) {
 	defer s.mu.RUnlock()
 	c.world, c.idx = s.world, s.idx
 	if !c.world.AsOf.IsZero() {
-		c.shift = c.now.Sub(c.world.AsOf)
+		// Whole days: ages stay what the world says (to within a day)
+		// while two scans on the same day see the same timestamps, so
+		// comparing them shows only what really changed.
+		c.shift = c.now.Sub(c.world.AsOf).Truncate(24 * time.Hour)
 	}
 	if e := c.authenticate(cred, r.Header.Get("X-Amz-Security-Token")); e != nil {
 		c.writeError(e)
