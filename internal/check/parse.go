@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/parapet-dev/parapet/internal/suggest"
+	"github.com/parapet-dev/parapet/internal/yamldoc"
 	"io"
 	"net/url"
 	"regexp"
@@ -148,32 +149,12 @@ func isParserProblem(msg string) bool {
 	return false
 }
 
-// resolve follows aliases.
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return "a scalar"
-	}
-	return "nothing"
-}
-
 // mapping returns the key/value pairs of a mapping node, reporting unknown
 // and duplicate keys.
 func (p *parser) mapping(n *yaml.Node, what string, known []string) map[string][2]*yaml.Node {
 	out := map[string][2]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		k, v := yamldoc.Resolve(n.Content[i]), yamldoc.Resolve(n.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
 			p.errorf(k, "%s keys must be strings", what)
 			continue
@@ -205,7 +186,7 @@ func (p *parser) str(kv [2]*yaml.Node) string {
 		return ""
 	}
 	if v.Kind != yaml.ScalarNode {
-		p.errorf(v, "%s must be a string, got %s", kv[0].Value, kindName(v))
+		p.errorf(v, "%s must be a string, got %s", kv[0].Value, yamldoc.KindName(v))
 		return ""
 	}
 	if v.Tag == "!!null" {
@@ -215,12 +196,12 @@ func (p *parser) str(kv [2]*yaml.Node) string {
 }
 
 func (p *parser) check(doc *yaml.Node) *Check {
-	root := resolve(doc)
+	root := yamldoc.Resolve(doc)
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = resolve(root.Content[0])
+		root = yamldoc.Resolve(root.Content[0])
 	}
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "a check is a mapping with keys %s; got %s", strings.Join(knownKeys, ", "), kindName(root))
+		p.errorf(root, "a check is a mapping with keys %s; got %s", strings.Join(knownKeys, ", "), yamldoc.KindName(root))
 		return nil
 	}
 	m := p.mapping(root, "check", knownKeys)
@@ -277,7 +258,7 @@ func (p *parser) check(doc *yaml.Node) *Check {
 	if kv, ok := m["remediation"]; !ok {
 		p.errorf(root, "missing required key %q", "remediation")
 	} else if v := kv[1]; v.Kind != yaml.MappingNode {
-		p.errorf(v, "remediation must be a mapping with keys %s; got %s", strings.Join(remediationKeys, ", "), kindName(v))
+		p.errorf(v, "remediation must be a mapping with keys %s; got %s", strings.Join(remediationKeys, ", "), yamldoc.KindName(v))
 	} else {
 		rm := p.mapping(v, "remediation", remediationKeys)
 		if t, ok := rm["text"]; !ok {
@@ -321,14 +302,14 @@ func (p *parser) references(n *yaml.Node) []string {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "references must be a list of URLs, got %s", kindName(n))
+		p.errorf(n, "references must be a list of URLs, got %s", yamldoc.KindName(n))
 		return nil
 	}
 	var out []string
 	for _, e := range n.Content {
-		e = resolve(e)
+		e = yamldoc.Resolve(e)
 		if e.Kind != yaml.ScalarNode {
-			p.errorf(e, "reference must be a URL, got %s", kindName(e))
+			p.errorf(e, "reference must be a URL, got %s", yamldoc.KindName(e))
 			continue
 		}
 		u, err := url.Parse(strings.TrimSpace(e.Value))

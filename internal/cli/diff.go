@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/report"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -234,7 +235,7 @@ func buildChanges(ctx context.Context, st store.Store, from, to store.Scan) (*ch
 const maxFieldLines = 20
 
 func (r *changeReport) writeTable(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	s := r.Summary
 	fmt.Fprintf(ew, "Changes from scan %s (%s, started %s) to scan %s (started %s)\n",
 		r.From.ID, r.From.Provider, stamp(r.From.StartedAt), r.To.ID, stamp(r.To.StartedAt))
@@ -268,11 +269,11 @@ func (r *changeReport) writeTable(w io.Writer) error {
 			clean(f.Account, 40), clean(f.Region, 30), clean(f.Reason, 80))
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }
 
 func (r *changeReport) writeMarkdown(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	s := r.Summary
 	fmt.Fprintf(ew, "# Changes between two %s scans\n\n", md(r.To.Provider))
 	fmt.Fprintf(ew, "From scan %s (started %s) to scan %s (started %s).\n\n",
@@ -320,7 +321,7 @@ func (r *changeReport) writeMarkdown(w io.Writer) error {
 				md(f.Account), md(f.Region), md(f.Reason))
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 // md makes text safe in a Markdown table cell: one line, no HTML, no

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/report"
 	"io"
 	"os"
 	"os/user"
@@ -552,7 +553,7 @@ func newExceptionsShowCmd(g *globals) *cobra.Command {
 }
 
 func writeException(w io.Writer, e *finding.Exception, h []finding.ExceptionChange, fs []finding.Finding, p *finding.Policy, now time.Time) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	active := ""
 	if e.Active(now) {
 		active = ", active"
@@ -609,7 +610,7 @@ func writeException(w io.Writer, e *finding.Exception, h []finding.ExceptionChan
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f.Fingerprint, f.Severity, clean(f.CheckID, 80), resource(f.AssetUID, f.AssetName))
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }
 
 func newExceptionsImportCmd(g *globals, as *string) *cobra.Command {
@@ -887,7 +888,7 @@ func newExceptionsStatsCmd(g *globals) *cobra.Command {
 }
 
 func writeExceptionStats(w io.Writer, s *pipeline.ExceptionStats) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	fmt.Fprintf(ew, "Exceptions as of %s: %d active", stamp(s.Now), s.Active)
 	for _, st := range []finding.ExceptionState{finding.ExceptionRequested, finding.ExceptionApproved, finding.ExceptionRejected, finding.ExceptionExpired, finding.ExceptionRevoked} {
 		fmt.Fprintf(ew, ", %d %s", s.ByState[st], st)
@@ -924,5 +925,5 @@ func writeExceptionStats(w io.Writer, s *pipeline.ExceptionStats) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d days left\n", clean(x.ID, 64), x.Severity, stamp(x.Expires), x.DaysLeft)
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/report"
 	"io"
 	"slices"
 	"sort"
@@ -150,10 +151,10 @@ func writeFindings(w io.Writer, format string, fs []finding.Finding, now time.Ti
 			"asset_name", "age_seconds", "first_seen", "last_seen", "opened_at", "resolved_at", "resolved_reason", "reopen_count",
 			"exception_id", "last_status", "last_scan_id"})
 		for _, f := range fs {
-			_ = cw.Write([]string{f.Fingerprint, string(f.Status), f.Severity, cell(f.CheckID), f.Provider, cell(f.Account), cell(f.Region),
-				f.AssetType, cell(f.AssetUID), cell(f.AssetName), strconv.FormatFloat(f.Age(now).Seconds(), 'f', 0, 64),
+			_ = cw.Write([]string{f.Fingerprint, string(f.Status), f.Severity, report.Cell(f.CheckID), f.Provider, report.Cell(f.Account), report.Cell(f.Region),
+				f.AssetType, report.Cell(f.AssetUID), report.Cell(f.AssetName), strconv.FormatFloat(f.Age(now).Seconds(), 'f', 0, 64),
 				rfc3339(f.FirstSeen), rfc3339(f.LastSeen), rfc3339(f.OpenedAt), rfc3339(f.ResolvedAt), f.ResolvedReason,
-				strconv.Itoa(f.ReopenCount), cell(f.ExceptionID), string(f.LastStatus), f.LastScanID})
+				strconv.Itoa(f.ReopenCount), report.Cell(f.ExceptionID), string(f.LastStatus), f.LastScanID})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -246,7 +247,7 @@ type findingDetail struct {
 }
 
 func (d *findingDetail) writeText(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	f := &d.Finding
 	fmt.Fprintf(ew, "Finding %s (%s)\n", f.Fingerprint, f.Status)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
@@ -320,7 +321,7 @@ func (d *findingDetail) writeText(w io.Writer) error {
 		}
 		fmt.Fprintln(ew, string(b))
 	}
-	return ew.err
+	return ew.Err
 }
 
 func newFindingsStatsCmd(g *globals) *cobra.Command {
@@ -384,7 +385,7 @@ func statsView(s store.FindingStats) any {
 }
 
 func writeStats(w io.Writer, s store.FindingStats) error {
-	ew := &errWriter{w: w}
+	ew := &report.ErrWriter{W: w}
 	fmt.Fprintf(ew, "Findings as of %s: %d open, %d suppressed, %d resolved\n", stamp(s.Now), s.Open, s.Suppressed, s.Resolved)
 	if s.Remediations > 0 {
 		fmt.Fprintf(ew, "Mean time to remediate: %s over %d resolutions\n", age(s.MeanTimeToRemediate), s.Remediations)
@@ -435,7 +436,7 @@ func writeStats(w io.Writer, s store.FindingStats) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", d.Day, d.Opened, d.Reopened, d.Resolved)
 	}
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }
 
 // withStore opens the store for one command.
@@ -565,27 +566,4 @@ func indent(s string) string {
 		}, l)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// cell defuses spreadsheet formulas in CSV cells.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// errWriter remembers the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/parapet-dev/parapet/internal/suggest"
+	"github.com/parapet-dev/parapet/internal/yamldoc"
 	"reflect"
 	"regexp"
 	"sort"
@@ -133,17 +134,6 @@ func fieldNames(t reflect.Type) []string {
 	return names
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -151,7 +141,7 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		if isNull(n) {
+		if yamldoc.IsNull(n) {
 			return "null"
 		}
 		return fmt.Sprintf("%q", n.Value)
@@ -161,7 +151,7 @@ func kindName(n *yaml.Node) string {
 
 // decode sets v from n. path names v for messages ("accounts[0].Regions[us-east-1]").
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	n = resolve(n)
+	n = yamldoc.Resolve(n)
 	if n == nil {
 		return
 	}
@@ -169,7 +159,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	t := v.Type()
 	switch {
 	case t.Kind() == reflect.Pointer:
-		if isNull(n) {
+		if yamldoc.IsNull(n) {
 			v.Set(reflect.Zero(t))
 			return
 		}
@@ -198,7 +188,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
-		if isNull(n) {
+		if yamldoc.IsNull(n) {
 			v.Set(reflect.Zero(t))
 			return
 		}
@@ -212,7 +202,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.Set(s)
 	case reflect.Map:
-		if isNull(n) {
+		if yamldoc.IsNull(n) {
 			v.Set(reflect.Zero(t))
 			return
 		}
@@ -223,7 +213,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		m := reflect.MakeMapWithSize(t, len(n.Content)/2)
 		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := resolve(n.Content[i]), n.Content[i+1]
+			k, val := yamldoc.Resolve(n.Content[i]), n.Content[i+1]
 			if first, dup := seen[k.Value]; dup {
 				d.errorf(k.Line, path, "duplicate key %q (first at line %d)", k.Value, first)
 				continue
@@ -270,7 +260,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	fields := structFields(v.Type())
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := resolve(n.Content[i]), n.Content[i+1]
+		k, val := yamldoc.Resolve(n.Content[i]), n.Content[i+1]
 		f, ok := fields[strings.ToLower(k.Value)]
 		if !ok {
 			if near := suggest.Closest(k.Value, fieldNames(v.Type())); near != "" {
@@ -317,7 +307,7 @@ func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 		d.errorf(n.Line, path, "expected a string, got %s", kindName(n))
 		return
 	}
-	if isNull(n) {
+	if yamldoc.IsNull(n) {
 		v.SetString("")
 		return
 	}
@@ -361,7 +351,7 @@ func contains(list []string, s string) bool {
 // writeNodeJSON writes a YAML node as JSON, keeping mapping order so a
 // policy document reads as it was written.
 func writeNodeJSON(buf *bytes.Buffer, n *yaml.Node) {
-	n = resolve(n)
+	n = yamldoc.Resolve(n)
 	switch n.Kind {
 	case yaml.MappingNode:
 		buf.WriteByte('{')
@@ -369,7 +359,7 @@ func writeNodeJSON(buf *bytes.Buffer, n *yaml.Node) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			k, _ := json.Marshal(resolve(n.Content[i]).Value)
+			k, _ := json.Marshal(yamldoc.Resolve(n.Content[i]).Value)
 			buf.Write(k)
 			buf.WriteByte(':')
 			writeNodeJSON(buf, n.Content[i+1])

@@ -2,6 +2,7 @@ package cloudsim
 
 import (
 	"fmt"
+	"github.com/parapet-dev/parapet/internal/yamldoc"
 	"os"
 	"reflect"
 	"strings"
@@ -66,14 +67,14 @@ func ParseWorld(filename string, data []byte) (*World, error) {
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s:1: the world file is empty", filename)
 	}
-	doc := resolve(root.Content[0])
+	doc := yamldoc.Resolve(root.Content[0])
 	if doc.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s:%d: expected a mapping of asOf, organization, credentials, defaultAccount, accounts and faults, got %s", filename, doc.Line, kindName(doc))
 	}
 	v := reflect.ValueOf(&wf).Elem()
 	seen := map[string]int{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		k, val := resolve(doc.Content[i]), doc.Content[i+1]
+		k, val := yamldoc.Resolve(doc.Content[i]), doc.Content[i+1]
 		field, ok := topLevel[strings.ToLower(k.Value)]
 		if !ok {
 			d.errorf(k.Line, "", "unknown top-level key %q (known keys: asOf, organization, credentials, defaultAccount, accounts, faults)", k.Value)

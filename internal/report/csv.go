@@ -30,9 +30,9 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 			}
 			ev = string(b)
 		}
-		if err := cw.Write([]string{r.ScanID, string(res.Status), res.Severity, res.CheckID, cell(title(r, res.CheckID)),
-			res.Provider, res.Account, res.Region, res.AssetType, cell(res.AssetUID), cell(res.AssetName), cell(res.Message), ev,
-			res.EvaluatedAt.UTC().Format(time.RFC3339), cell(res.ExceptionID)}); err != nil {
+		if err := cw.Write([]string{r.ScanID, string(res.Status), res.Severity, res.CheckID, Cell(title(r, res.CheckID)),
+			res.Provider, res.Account, res.Region, res.AssetType, Cell(res.AssetUID), Cell(res.AssetName), Cell(res.Message), ev,
+			res.EvaluatedAt.UTC().Format(time.RFC3339), Cell(res.ExceptionID)}); err != nil {
 			return err
 		}
 	}
@@ -40,10 +40,10 @@ func (csvWriter) Write(w io.Writer, r *Report) error {
 	return cw.Error()
 }
 
-// cell defuses spreadsheet formulas: resource names and API messages are
+// Cell defuses spreadsheet formulas: resource names and API messages are
 // partly attacker-controlled, and a cell starting with = + - @ would be run
-// by the spreadsheet that opens the file.
-func cell(s string) string {
+// by the spreadsheet that opens the file. Every CSV writer uses it.
+func Cell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

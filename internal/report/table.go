@@ -20,7 +20,7 @@ func init() { Register("table", tableWriter{}) }
 type tableWriter struct{}
 
 func (tableWriter) Write(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	rs := append([]finding.Result(nil), r.Results...)
 	SortResults(rs)
 	s := r.Summarize()
@@ -114,7 +114,7 @@ func (tableWriter) Write(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t\n", s.ByStatus[finding.Pass], s.ByStatus[finding.Fail], s.ByStatus[finding.Error], s.ByStatus[finding.NotApplicable])
 	tw.Flush()
-	return ew.err
+	return ew.Err
 }
 
 func title(r *Report, id string) string {
@@ -170,17 +170,18 @@ func oneLine(s string, max int) string {
 	return s
 }
 
-// errWriter remembers the first write error so rendering code stays linear.
-type errWriter struct {
-	w   io.Writer
-	err error
+// ErrWriter remembers the first write error so rendering code stays
+// linear: write freely, check Err once.
+type ErrWriter struct {
+	W   io.Writer
+	Err error
 }
 
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
+func (e *ErrWriter) Write(p []byte) (int, error) {
+	if e.Err != nil {
+		return 0, e.Err
 	}
-	n, err := e.w.Write(p)
-	e.err = err
+	n, err := e.W.Write(p)
+	e.Err = err
 	return n, err
 }
