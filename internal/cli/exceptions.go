@@ -384,13 +384,9 @@ func newExceptionsListCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format, "table", "json"); err != nil {
 				return err
 			}
-			var f store.ExceptionFilter
-			for _, s := range splitList(states) {
-				st, err := finding.ParseExceptionState(s)
-				if err != nil {
-					return usageError("--state: %v", err)
-				}
-				f.States = append(f.States, st)
+			f, err := exceptionFilter(states)
+			if err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			return g.withSweptStore(ctx, func(st store.Store, gov *pipeline.Governance) error {
@@ -739,13 +735,9 @@ func newExceptionsExportCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format, "yaml", "json"); err != nil {
 				return err
 			}
-			var f store.ExceptionFilter
-			for _, s := range splitList(states) {
-				st, err := finding.ParseExceptionState(s)
-				if err != nil {
-					return usageError("--state: %v", err)
-				}
-				f.States = append(f.States, st)
+			f, err := exceptionFilter(states)
+			if err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			return g.withSweptStore(ctx, func(st store.Store, _ *pipeline.Governance) error {
@@ -926,4 +918,17 @@ func writeExceptionStats(w io.Writer, s *pipeline.ExceptionStats) error {
 	}
 	tw.Flush()
 	return ew.Err
+}
+
+// exceptionFilter turns --state flags into a store filter.
+func exceptionFilter(states []string) (store.ExceptionFilter, error) {
+	var f store.ExceptionFilter
+	for _, s := range splitList(states) {
+		st, err := finding.ParseExceptionState(s)
+		if err != nil {
+			return f, usageError("--state: %v", err)
+		}
+		f.States = append(f.States, st)
+	}
+	return f, nil
 }
