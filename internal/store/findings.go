@@ -183,7 +183,13 @@ func ValidateEvents(events []Event) error {
 	return nil
 }
 
-// FindingEvent is the payload of the finding.* events.
+// FindingEvent is the payload of the finding.* events. A backend may keep
+// with the event only what is specific to it (its transition and reason,
+// scan, and the finding's status, opening, reopen count and exception)
+// and fill in the rest from the finding when the event is read: the check,
+// asset and first sighting never change, but the description (severity,
+// asset type and name, provider, account, region) is then the finding's
+// latest.
 type FindingEvent struct {
 	Fingerprint string             `json:"fingerprint"`
 	Transition  finding.Transition `json:"transition"`
@@ -208,16 +214,21 @@ type FindingEvent struct {
 // in its own way. Backends read the findings a scan touches, feed them to
 // Apply, Delete or Unsuppress, and write Findings (upserted by
 // fingerprint), History (ignoring entries already present, so a repeated
-// reconcile adds nothing) and Events.
+// reconcile adds nothing) and an event for each of Events.
 //
-// History holds the transitions only: a finding's evaluations are its
-// results, which every scan stores already (FindingHistory merges both).
+// History holds transitions only: a finding's evaluations are its results,
+// which every scan stores already (FindingHistory merges both). Nor does it
+// hold a finding's opening (the transition of its first failing result):
+// a backend records which scan opened each finding, and FindingHistory,
+// FindingStats and FindingChanges derive the opening from that scan's
+// result. Opening is most of what a first scan does, and one history row
+// fewer per finding is most of its cost.
 type Fold struct {
 	ScanID   string
 	Summary  finding.ReconcileSummary
 	Findings []finding.Finding
 	History  []FoldEntry
-	Events   []Event
+	Events   []FoldEvent
 }
 
 // Grow makes room for n more findings.
@@ -231,6 +242,29 @@ type FoldEntry struct {
 	OpenFor time.Duration
 }
 
+// FoldEvent is a transition to announce: Findings[Finding] is the finding
+// after it. Fold.FindingEvent is its payload.
+type FoldEvent struct {
+	Finding    int
+	Transition finding.Transition
+	Reason     string
+	At         time.Time
+}
+
+// Type is the event's type, "finding.<transition>".
+func (e FoldEvent) Type() string { return e.Transition.EventType() }
+
+// FindingEvent returns the payload of event e.
+func (f *Fold) FindingEvent(e FoldEvent) FindingEvent {
+	fd := &f.Findings[e.Finding]
+	return FindingEvent{
+		Fingerprint: fd.Fingerprint, Transition: e.Transition, Reason: e.Reason, ScanID: f.ScanID,
+		CheckID: fd.CheckID, Severity: fd.Severity, AssetUID: fd.AssetUID, AssetType: fd.AssetType, AssetName: fd.AssetName,
+		Provider: fd.Provider, Account: fd.Account, Region: fd.Region, Status: fd.Status,
+		FirstSeen: fd.FirstSeen, OpenedAt: fd.OpenedAt, ReopenCount: fd.ReopenCount, ExceptionID: fd.ExceptionID,
+	}
+}
+
 // Apply folds one result of the scan into the finding prev (nil: none)
 // and returns the step; a step that exists and is not stale added
 // Findings' last element.
@@ -240,7 +274,7 @@ func (f *Fold) Apply(prev *finding.Finding, r *finding.Result) finding.Step {
 		return st
 	}
 	f.Summary.Evaluated++
-	f.add(st, finding.HistoryEntry{At: r.EvaluatedAt, ScanID: f.ScanID, Status: r.Status,
+	f.add(st, prev == nil, finding.HistoryEntry{At: r.EvaluatedAt, ScanID: f.ScanID, Status: r.Status,
 		ExceptionID: r.ExceptionID, Message: r.Message}, r.EvaluatedAt)
 	return st
 }
@@ -251,7 +285,7 @@ func (f *Fold) Delete(prev finding.Finding, at time.Time) {
 	if st.Transition == finding.NoChange {
 		return
 	}
-	f.add(st, finding.HistoryEntry{At: at, ScanID: f.ScanID}, at)
+	f.add(st, false, finding.HistoryEntry{At: at, ScanID: f.ScanID}, at)
 }
 
 // Unsuppress folds the end of exception exceptionID at at.
@@ -260,24 +294,20 @@ func (f *Fold) Unsuppress(prev finding.Finding, exceptionID string, at time.Time
 	if st.Transition == finding.NoChange {
 		return
 	}
-	f.add(st, finding.HistoryEntry{At: at, ScanID: f.ScanID, ExceptionID: exceptionID}, at)
+	f.add(st, false, finding.HistoryEntry{At: at, ScanID: f.ScanID, ExceptionID: exceptionID}, at)
 }
 
-func (f *Fold) add(st finding.Step, h finding.HistoryEntry, at time.Time) {
-	fd := st.Finding
+// add records step st; opening says it created the finding, whose
+// opening is derived rather than kept in History.
+func (f *Fold) add(st finding.Step, opening bool, h finding.HistoryEntry, at time.Time) {
 	f.Summary.Count(st.Transition)
-	f.Findings = append(f.Findings, fd)
+	f.Findings = append(f.Findings, st.Finding)
 	if st.Transition == finding.NoChange {
 		return
 	}
-	h.Transition, h.Reason = st.Transition, st.Reason
-	f.History = append(f.History, FoldEntry{Fingerprint: fd.Fingerprint, HistoryEntry: h, OpenFor: st.OpenFor})
-	// Marshalling a struct of strings, times and ints cannot fail.
-	payload, _ := json.Marshal(FindingEvent{
-		Fingerprint: fd.Fingerprint, Transition: st.Transition, Reason: st.Reason, ScanID: f.ScanID,
-		CheckID: fd.CheckID, Severity: fd.Severity, AssetUID: fd.AssetUID, AssetType: fd.AssetType, AssetName: fd.AssetName,
-		Provider: fd.Provider, Account: fd.Account, Region: fd.Region, Status: fd.Status,
-		FirstSeen: fd.FirstSeen, OpenedAt: fd.OpenedAt, ReopenCount: fd.ReopenCount, ExceptionID: fd.ExceptionID,
-	})
-	f.Events = append(f.Events, Event{Type: st.Transition.EventType(), Time: at, Subject: fd.Fingerprint, Payload: payload})
+	if !opening {
+		h.Transition, h.Reason = st.Transition, st.Reason
+		f.History = append(f.History, FoldEntry{Fingerprint: st.Finding.Fingerprint, HistoryEntry: h, OpenFor: st.OpenFor})
+	}
+	f.Events = append(f.Events, FoldEvent{Finding: len(f.Findings) - 1, Transition: st.Transition, Reason: st.Reason, At: at})
 }

@@ -90,22 +90,27 @@ func (s *Store) Reconcile(ctx context.Context, req store.ReconcileRequest) (find
 	return fold.Summary, nil
 }
 
-// writeKind is how much of a finding's row a reconcile rewrites. Binding
-// values is most of the cost of a write, and most findings of a rescan
-// only move their latest evaluation.
+// writeKind is how a reconcile writes a finding's row. Binding values is
+// most of the cost of a write, so what SQL can copy from the result's row
+// is not read into Go and bound again: the fold reads of a result only
+// what the lifecycle decides on, and the writes copy the finding's
+// description (severity, asset type and name, provider, account, region)
+// from the result.
 type writeKind uint8
 
 const (
-	// writeFull rewrites every column.
-	writeFull writeKind = iota
-	// writeCreated inserts a new finding, whose describing columns are
-	// those of its result (finding.Apply copied them): they are copied
-	// from the result's row in SQL rather than bound again.
+	// writeWhole rewrites every column from the Go finding: the step had
+	// no result (a deletion, an exception's end).
+	writeWhole writeKind = iota
+	// writeCreated inserts a new finding.
 	writeCreated
 	// writeLatest rewrites only the latest evaluation's columns: the
 	// step made no transition and the result describes the asset as the
 	// finding did.
 	writeLatest
+	// writeStepped rewrites the state from the Go finding and the
+	// description from the result.
+	writeStepped
 )
 
 // findingWrites remembers, for the findings a fold collected, how to write
@@ -113,14 +118,15 @@ const (
 // written whole.
 type findingWrites struct {
 	kinds    []writeKind
-	resultID []int64 // the result row of writeCreated findings
+	resultID []int64 // the result row of each finding a result touched
 }
 
 // foldResults applies the scan's results that touch a finding: every
 // result of a fingerprint that has one, and failures that open one. Of a
-// stored finding only the state is read, and whether the result still
-// describes the asset as it does: finding.Apply rewrites the rest from the
-// result. A result without an evaluation time counts as evaluated at.
+// result only what the lifecycle needs is read, not its description (see
+// writeKind): the findings it gives have none. Of a stored finding only
+// the state is read, and whether the result still describes the asset as
+// it does. A result without an evaluation time counts as evaluated at.
 func foldResults(ctx context.Context, tx *sql.Tx, fold *store.Fold, at time.Time) (*findingWrites, error) {
 	// A scan's results are written in a few batches, so their row IDs
 	// form a narrow range: reading the table through that range (the
@@ -138,9 +144,8 @@ func foldResults(ctx context.Context, tx *sql.Tx, fold *store.Fold, at time.Time
 	}
 	fold.Grow(n)
 	w := &findingWrites{kinds: make([]writeKind, 0, n), resultID: make([]int64, 0, n)}
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.fingerprint, r.check_id, r.asset_uid, r.severity, r.asset_type, r.asset_name,
-	r.provider, r.account, r.region, r.status, r.message, r.evaluated_at, r.exception_id,
-	f.status, f.severity, f.first_seen_at, f.last_seen_at, f.opened_at, f.changed_at, f.resolved_at, f.resolved_reason,
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.check_id, r.asset_uid, r.status, r.evaluated_at, r.exception_id, r.message,
+	f.fingerprint, f.status, f.first_seen_at, f.last_seen_at, f.opened_at, f.changed_at, f.resolved_at, f.resolved_reason,
 	f.reopen_count, f.exception_id, f.last_evaluated_at,
 	coalesce(f.severity = r.severity AND f.asset_type = r.asset_type AND f.asset_name = r.asset_name
 		AND f.provider = r.provider AND f.account = r.account AND f.region = r.region, 0)
@@ -154,16 +159,15 @@ WHERE r.id BETWEEN ? AND ? AND +r.scan_id = ? AND (f.fingerprint IS NOT NULL OR 
 	var (
 		id                                                   int64
 		r                                                    finding.Result
-		fp, status                                           string
+		status                                               string
 		evaluated                                            sql.NullInt64
-		fStatus, fSev, fReason, fExc                         sql.NullString
+		fp, fStatus, fReason, fExc                           sql.NullString
 		fFirst, fLast, fOpened, fChanged, fResolved, fReopen sql.NullInt64
 		fLastEval                                            sql.NullInt64
 		same                                                 bool
 	)
-	dest := []any{&id, &fp, &r.CheckID, &r.AssetUID, &r.Severity, &r.AssetType, &r.AssetName, &r.Provider, &r.Account, &r.Region,
-		&status, &r.Message, &evaluated, &r.ExceptionID,
-		&fStatus, &fSev, &fFirst, &fLast, &fOpened, &fChanged, &fResolved, &fReason, &fReopen, &fExc, &fLastEval, &same}
+	dest := []any{&id, &r.CheckID, &r.AssetUID, &status, &evaluated, &r.ExceptionID, &r.Message,
+		&fp, &fStatus, &fFirst, &fLast, &fOpened, &fChanged, &fResolved, &fReason, &fReopen, &fExc, &fLastEval, &same}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -172,14 +176,14 @@ WHERE r.id BETWEEN ? AND ? AND +r.scan_id = ? AND (f.fingerprint IS NOT NULL OR 
 		if r.EvaluatedAt.IsZero() {
 			r.EvaluatedAt = at
 		}
-		if !fStatus.Valid {
+		if !fp.Valid {
 			if st := fold.Apply(nil, &r); st.Exists {
 				w.kinds, w.resultID = append(w.kinds, writeCreated), append(w.resultID, id)
 			}
 			continue
 		}
 		prev := finding.Finding{
-			Fingerprint: fp, CheckID: r.CheckID, AssetUID: r.AssetUID, Severity: fSev.String,
+			Fingerprint: fp.String, CheckID: r.CheckID, AssetUID: r.AssetUID,
 			Status: finding.State(fStatus.String), FirstSeen: goTime(fFirst), LastSeen: goTime(fLast), OpenedAt: goTime(fOpened),
 			ChangedAt: goTime(fChanged), ResolvedAt: goTime(fResolved), ResolvedReason: fReason.String,
 			ReopenCount: int(fReopen.Int64), ExceptionID: fExc.String, LastEvaluated: goTime(fLastEval),
@@ -188,7 +192,7 @@ WHERE r.id BETWEEN ? AND ? AND +r.scan_id = ? AND (f.fingerprint IS NOT NULL OR 
 		if !st.Exists || st.Stale {
 			continue
 		}
-		k := writeFull
+		k := writeStepped
 		if st.Transition == finding.NoChange && same {
 			k = writeLatest
 		}
@@ -274,14 +278,16 @@ WHERE asset_uid IN (SELECT value FROM json_each(?)) AND status <> 'resolved'`, s
 // write writes what a fold collected, each finding as its kind allows.
 // Updates go in key order: each multi-row statement then touches a run of
 // neighbouring pages rather than pages all over the table (fingerprints
-// are hashes); new findings go in the order of the results they copy.
+// are hashes); new findings go in the order of the results they copy,
+// which reads those rows in order and keeps the asset index's inserts
+// close together.
 // Statements say OR FAIL where SQLite would otherwise keep a statement
 // journal to undo a failed statement: any failure rolls the whole
 // transaction back anyway.
 func (w *findingWrites) write(ctx context.Context, tx *sql.Tx, fold *store.Fold) error {
-	byKind := [3][]int{}
+	byKind := [4][]int{}
 	for i := range fold.Findings {
-		k := writeFull
+		k := writeWhole
 		if w != nil && i < len(w.kinds) {
 			k = w.kinds[i]
 		}
@@ -296,9 +302,10 @@ func (w *findingWrites) write(ctx context.Context, tx *sql.Tx, fold *store.Fold)
 	fs := fold.Findings
 
 	if idx := byKind[writeCreated]; len(idx) > 0 {
-		if err := bulkWrite(ctx, tx, nil, `INSERT OR FAIL INTO findings (`+findingColumns+`)
+		if err := bulkWrite(ctx, tx, nil, `INSERT OR FAIL INTO findings (`+findingColumns+`, first_scan_id)
 SELECT v.column1, r.check_id, r.asset_uid, r.severity, r.asset_type, r.asset_name, r.provider, r.account, r.region,
-	v.column3, v.column4, v.column4, v.column4, v.column4, NULL, '', 0, v.column5, r.status, v.column4, r.scan_id, r.message
+	v.column3, v.column4, v.column4, v.column4, v.column4, NULL, '', 0, v.column5, r.status, v.column4, r.scan_id, r.message,
+	r.scan_id
 FROM (VALUES `, 5, `) AS v JOIN results r ON r.id = v.column2`, len(idx), func(i int, dst []any) []any {
 			f := &fs[idx[i]]
 			return append(dst, f.Fingerprint, w.resultID[idx[i]], string(f.Status), dbTime(f.FirstSeen), f.ExceptionID)
@@ -317,7 +324,24 @@ FROM (VALUES `, 6, `) AS v WHERE findings.fingerprint = v.column1`, len(idx), fu
 			return fmt.Errorf("write findings: %w", err)
 		}
 	}
-	if idx := byKind[writeFull]; len(idx) > 0 {
+	if idx := byKind[writeStepped]; len(idx) > 0 {
+		// As finding.Apply does, a result without a severity keeps the
+		// finding's.
+		if err := bulkWrite(ctx, tx, nil, `UPDATE OR FAIL findings SET
+	severity = CASE r.severity WHEN '' THEN findings.severity ELSE r.severity END,
+	asset_type = r.asset_type, asset_name = r.asset_name, provider = r.provider, account = r.account, region = r.region,
+	status = v.column3, last_seen_at = v.column4, opened_at = v.column5, changed_at = v.column6, resolved_at = v.column7,
+	resolved_reason = v.column8, reopen_count = v.column9, exception_id = v.column10, last_status = r.status,
+	last_evaluated_at = v.column11, last_scan_id = r.scan_id, message = r.message
+FROM (VALUES `, 11, `) AS v JOIN results r ON r.id = v.column2 WHERE findings.fingerprint = v.column1`, len(idx), func(i int, dst []any) []any {
+			f := &fs[idx[i]]
+			return append(dst, f.Fingerprint, w.resultID[idx[i]], string(f.Status), dbTime(f.LastSeen), dbTime(f.OpenedAt),
+				dbTime(f.ChangedAt), dbTime(f.ResolvedAt), f.ResolvedReason, f.ReopenCount, f.ExceptionID, dbTime(f.LastEvaluated))
+		}); err != nil {
+			return fmt.Errorf("write findings: %w", err)
+		}
+	}
+	if idx := byKind[writeWhole]; len(idx) > 0 {
 		if err := bulkWrite(ctx, tx, nil, `INSERT INTO findings (`+findingColumns+`) VALUES `, findingColumnCount,
 			` ON CONFLICT (fingerprint) DO UPDATE SET
 	severity = excluded.severity, asset_type = excluded.asset_type, asset_name = excluded.asset_name,
@@ -347,7 +371,7 @@ FROM (VALUES `, 6, `) AS v WHERE findings.fingerprint = v.column1`, len(idx), fu
 		}); err != nil {
 		return fmt.Errorf("write finding history: %w", err)
 	}
-	if err := insertEvents(ctx, tx, fold.Events); err != nil {
+	if err := insertFoldEvents(ctx, tx, fold); err != nil {
 		return fmt.Errorf("write events: %w", err)
 	}
 	return nil
@@ -458,8 +482,9 @@ func (s *Store) Findings(ctx context.Context, f store.FindingFilter) ([]finding.
 // FindingHistory implements store.Store. A finding's evaluations are the
 // results of its check on its asset since it was first seen (one index
 // lookup per scan: CROSS JOIN keeps SQLite from scanning results instead);
-// its transitions, and the events that were not
-// evaluations, are finding_history rows.
+// its transitions, and the events that were not evaluations, are
+// finding_history rows, but for its opening: the result of the scan that
+// opened it.
 func (s *Store) FindingHistory(ctx context.Context, fingerprint string) ([]finding.HistoryEntry, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -474,14 +499,20 @@ func (s *Store) FindingHistory(ctx context.Context, fingerprint string) ([]findi
 		return nil, fmt.Errorf("finding %s: %w", fingerprint, store.ErrNotFound)
 	}
 	f := found[0]
-	rows, err := tx.QueryContext(ctx, `SELECT at, scan_id, status, transition, reason, exception_id, message
+	// The first column tells history rows (0), the opening (1) and other
+	// evaluations (2) apart.
+	rows, err := tx.QueryContext(ctx, `SELECT 0, at, scan_id, status, transition, reason, exception_id, message
 FROM finding_history WHERE fingerprint = ?1
 UNION ALL
-SELECT r.evaluated_at, r.scan_id, r.status, '', '', r.exception_id, r.message
+SELECT 1, f.first_seen_at, r.scan_id, r.status, '', '', r.exception_id, r.message
+FROM findings f CROSS JOIN results r ON r.scan_id = f.first_scan_id AND r.check_id = f.check_id AND r.asset_uid = f.asset_uid
+WHERE f.fingerprint = ?1
+UNION ALL
+SELECT 2, r.evaluated_at, r.scan_id, r.status, '', '', r.exception_id, r.message
 FROM scans s CROSS JOIN results r ON r.scan_id = s.id AND r.check_id = ?2 AND r.asset_uid = ?3
-WHERE r.evaluated_at >= ?4 AND NOT EXISTS (
+WHERE r.evaluated_at >= ?4 AND r.scan_id <> (SELECT first_scan_id FROM findings WHERE fingerprint = ?1) AND NOT EXISTS (
 	SELECT 1 FROM finding_history h WHERE h.fingerprint = ?1 AND h.scan_id = r.scan_id AND h.status <> '')
-ORDER BY 1, 2`, fingerprint, f.CheckID, f.AssetUID, dbTime(f.FirstSeen))
+ORDER BY 2, 3`, fingerprint, f.CheckID, f.AssetUID, dbTime(f.FirstSeen))
 	if err != nil {
 		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
 	}
@@ -489,20 +520,32 @@ ORDER BY 1, 2`, fingerprint, f.CheckID, f.AssetUID, dbTime(f.FirstSeen))
 	var out []finding.HistoryEntry
 	for rows.Next() {
 		var (
+			kind               int
 			h                  finding.HistoryEntry
 			at                 sql.NullInt64
 			status, transition string
 		)
-		if err := rows.Scan(&at, &h.ScanID, &status, &transition, &h.Reason, &h.ExceptionID, &h.Message); err != nil {
+		if err := rows.Scan(&kind, &at, &h.ScanID, &status, &transition, &h.Reason, &h.ExceptionID, &h.Message); err != nil {
 			return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
 		}
 		h.At, h.Status, h.Transition = goTime(at), finding.Status(status), finding.Transition(transition)
+		if kind == 1 {
+			h.Transition, h.Reason = opening(status, h.ExceptionID)
+		}
 		out = append(out, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finding %s history: %w", fingerprint, err)
 	}
 	return out, nil
+}
+
+// opening is the transition (and its reason) that opened a finding, given
+// the status and exception of the result that opened it: the first step
+// of finding.Apply.
+func opening(status, exceptionID string) (finding.Transition, string) {
+	st := finding.Apply(nil, &finding.Result{Status: finding.Status(status), ExceptionID: exceptionID}, "")
+	return st.Transition, st.Reason
 }
 
 // dayMicros is one day in the stored time unit.
@@ -582,18 +625,26 @@ WHERE transition <> '' AND transition = 'resolved'`).Scan(&n, &mttr); err != nil
 	st.Remediations = int(n)
 	st.MeanTimeToRemediate = time.Duration(mttr.Float64) * time.Microsecond
 
-	rows, err = tx.QueryContext(ctx, `SELECT at / ?, transition, count(*) FROM finding_history
-WHERE transition <> '' AND at >= ? AND at < ? GROUP BY 1, 2`, dayMicros, first.UnixMicro(), first.UnixMicro()+int64(len(days))*dayMicros)
+	// Transitions per day: finding_history's, and the openings, derived
+	// from the findings opened in the range and the status of the result
+	// that opened each (the first column tells the two apart).
+	from, to := first.UnixMicro(), first.UnixMicro()+int64(len(days))*dayMicros
+	rows, err = tx.QueryContext(ctx, `SELECT 0, at / ?1, transition, count(*) FROM finding_history
+WHERE transition <> '' AND at >= ?2 AND at < ?3 GROUP BY 2, 3
+UNION ALL
+SELECT 1, f.first_seen_at / ?1, r.status, count(*)
+FROM findings f CROSS JOIN results r ON r.scan_id = f.first_scan_id AND r.check_id = f.check_id AND r.asset_uid = f.asset_uid
+WHERE f.first_scan_id <> '' AND f.first_seen_at >= ?2 AND f.first_seen_at < ?3 GROUP BY 2, 3`, dayMicros, from, to)
 	if err != nil {
 		return fail(err)
 	}
 	firstDay := first.UnixMicro() / dayMicros
 	for rows.Next() {
 		var (
-			d, c       int64
+			kind, d, c int64
 			transition string
 		)
-		if err := rows.Scan(&d, &transition, &c); err != nil {
+		if err := rows.Scan(&kind, &d, &transition, &c); err != nil {
 			rows.Close()
 			return fail(err)
 		}
@@ -601,7 +652,11 @@ WHERE transition <> '' AND at >= ? AND at < ? GROUP BY 1, 2`, dayMicros, first.U
 		if i < 0 || i >= len(days) {
 			continue
 		}
-		switch finding.Transition(transition) {
+		t := finding.Transition(transition)
+		if kind == 1 {
+			t, _ = opening(transition, "")
+		}
+		switch t {
 		case finding.Opened:
 			st.PerDay[i].Opened += int(c)
 		case finding.Reopened:
@@ -616,35 +671,50 @@ WHERE transition <> '' AND at >= ? AND at < ? GROUP BY 1, 2`, dayMicros, first.U
 	return st, nil
 }
 
-// FindingChanges implements store.Store.
+// FindingChanges implements store.Store. The openings are derived from
+// the findings the scans opened (a scan of findings: none of its indexes
+// leads with the opening scan) and the results that opened them.
 func (s *Store) FindingChanges(ctx context.Context, from, to string) ([]store.FindingChange, error) {
 	if to == "" {
 		return nil, errors.New("finding changes: empty scan ID")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT h.at, h.scan_id, h.transition, h.reason, `+prefixed("f.", findingColumns)+`
+	// The opening's transition comes from its result's status and
+	// exception, the fifth and sixth columns (NULL on history rows).
+	rows, err := s.r.QueryContext(ctx, `SELECT h.at, h.scan_id, h.transition, h.reason, NULL, NULL, `+prefixed("f.", findingColumns)+`
 FROM finding_history h JOIN findings f ON f.fingerprint = h.fingerprint
-WHERE h.transition <> '' AND h.scan_id > ? AND h.scan_id <= ?
-ORDER BY h.at, h.fingerprint`, from, to)
+WHERE h.transition <> '' AND h.scan_id > ?1 AND h.scan_id <= ?2
+UNION ALL
+SELECT f.first_seen_at, f.first_scan_id, '', '', r.status, r.exception_id, `+prefixed("f.", findingColumns)+`
+FROM findings f CROSS JOIN results r ON r.scan_id = f.first_scan_id AND r.check_id = f.check_id AND r.asset_uid = f.asset_uid
+WHERE f.first_scan_id > ?1 AND f.first_scan_id <= ?2
+ORDER BY 1, 7`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("finding changes: %w", err)
 	}
 	defer rows.Close()
 	var (
-		out        []store.FindingChange
-		fr         findingRow
-		at         sql.NullInt64
-		scanID     string
-		transition string
-		reason     string
+		out                []store.FindingChange
+		fr                 findingRow
+		at                 sql.NullInt64
+		scanID             string
+		transition, reason string
+		status, exc        sql.NullString
 	)
-	dest := append([]any{&at, &scanID, &transition, &reason}, fr.dest()...)
+	dest := append([]any{&at, &scanID, &transition, &reason, &status, &exc}, fr.dest()...)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("finding changes: %w", err)
 		}
 		f, _ := fr.finding()
-		out = append(out, store.FindingChange{Finding: f, At: goTime(at), ScanID: scanID,
-			Transition: finding.Transition(transition), Reason: reason})
+		c := store.FindingChange{Finding: f, At: goTime(at), ScanID: scanID, Transition: finding.Transition(transition), Reason: reason}
+		if status.Valid {
+			// A result put again after the reconcile may no longer
+			// open anything.
+			if c.Transition, c.Reason = opening(status.String, exc.String); c.Transition == finding.NoChange {
+				continue
+			}
+		}
+		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finding changes: %w", err)

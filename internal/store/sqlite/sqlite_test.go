@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -315,6 +316,119 @@ func TestUpgradeFromEachVersion(t *testing.T) {
 				t.Errorf("finding from an old result: %+v, %v", f, err)
 			}
 		})
+	}
+}
+
+// TestOpeningsFromBeforeVersion5 mixes a finding opened before version 5
+// (its opening a finding_history row, its event a whole payload) with
+// one opened after (its opening derived from its result, its event
+// compact): every reader gives both the same way, each opening once.
+func TestOpeningsFromBeforeVersion5(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db := rawDB(t, path)
+	mustDo(t, migrate(ctx, db, 4))
+	day0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day1 := day0.Add(24 * time.Hour)
+	const uid = "arn:aws:s3:::old"
+	s1 := store.NewScanID(day0)
+	fp1, fp2 := finding.Fingerprint("c1", uid), finding.Fingerprint("c2", uid)
+	oldPayload, err := json.Marshal(store.FindingEvent{Fingerprint: fp1, Transition: finding.Opened, ScanID: s1, CheckID: "c1",
+		Severity: "high", AssetUID: uid, AssetType: "aws.s3.bucket", AssetName: "old", Provider: "aws", Account: "111111111111",
+		Region: "us-east-1", Status: finding.StateOpen, FirstSeen: day0, OpenedAt: day0})
+	mustDo(t, err)
+	t0 := day0.UnixMicro()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO scans (id, provider, started_at, status, scope, summary) VALUES (?, 'aws', ?, 'completed', '{}', '{}')`, []any{s1, t0}},
+		{`INSERT INTO results (scan_id, check_id, asset_uid, fingerprint, severity, asset_type, asset_name, provider, account, region,
+			status, message, evaluated_at) VALUES (?, 'c1', ?, ?, 'high', 'aws.s3.bucket', 'old', 'aws', '111111111111', 'us-east-1', 'FAIL', '', ?)`,
+			[]any{s1, uid, fp1, t0}},
+		{`INSERT INTO findings (` + findingColumns + `) VALUES (?, 'c1', ?, 'high', 'aws.s3.bucket', 'old', 'aws', '111111111111',
+			'us-east-1', 'open', ?, ?, ?, ?, NULL, '', 0, '', 'FAIL', ?, ?, '')`, []any{fp1, uid, t0, t0, t0, t0, t0, s1}},
+		{`INSERT INTO finding_history (fingerprint, at, scan_id, status, transition, reason, exception_id, message)
+			VALUES (?, ?, ?, 'FAIL', 'opened', '', '', '')`, []any{fp1, t0, s1}},
+		{`INSERT INTO events (type, time, subject, payload) VALUES ('finding.opened', ?, ?, ?)`, []any{t0, fp1, string(oldPayload)}},
+	} {
+		if _, err := db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	mustDo(t, db.Close())
+
+	s, err := Open(ctx, path)
+	mustDo(t, err)
+	defer s.Close()
+	s2 := store.Scan{ID: store.NewScanID(day1), Provider: "aws", StartedAt: day1}
+	mustDo(t, s.CreateScan(ctx, s2))
+	mk := func(check string, st finding.Status) finding.Result {
+		return finding.Result{CheckID: check, Severity: "high", AssetUID: uid, AssetType: "aws.s3.bucket", AssetName: "old",
+			Provider: "aws", Account: "111111111111", Region: "us-east-1", Status: st, EvaluatedAt: day1}
+	}
+	mustDo(t, s.PutResults(ctx, s2.ID, []finding.Result{mk("c1", finding.Pass), mk("c2", finding.Fail)}))
+	sum, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: s2.ID, At: day1})
+	mustDo(t, err)
+	if sum != (finding.ReconcileSummary{Evaluated: 2, Opened: 1, Resolved: 1}) {
+		t.Errorf("summary %+v", sum)
+	}
+
+	for _, tc := range []struct {
+		fp   string
+		want []finding.HistoryEntry
+	}{
+		{fp1, []finding.HistoryEntry{
+			{At: day0, ScanID: s1, Status: finding.Fail, Transition: finding.Opened},
+			{At: day1, ScanID: s2.ID, Status: finding.Pass, Transition: finding.Resolved, Reason: finding.ReasonPassed},
+		}},
+		{fp2, []finding.HistoryEntry{{At: day1, ScanID: s2.ID, Status: finding.Fail, Transition: finding.Opened}}},
+	} {
+		h, err := s.FindingHistory(ctx, tc.fp)
+		mustDo(t, err)
+		if !reflect.DeepEqual(h, tc.want) {
+			t.Errorf("history of %s:\n got %+v\nwant %+v", tc.fp, h, tc.want)
+		}
+	}
+	// The new opening is derived, not stored.
+	var stored int
+	mustDo(t, s.r.QueryRowContext(ctx, `SELECT count(*) FROM finding_history WHERE fingerprint = ?`, fp2).Scan(&stored))
+	if stored != 0 {
+		t.Errorf("%d history rows stored for a finding opened by its first result, want 0", stored)
+	}
+
+	changes, err := s.FindingChanges(ctx, "", s2.ID)
+	mustDo(t, err)
+	var keys []string
+	for _, c := range changes {
+		keys = append(keys, fmt.Sprintf("%s %s %s", c.ScanID, c.Transition, c.Finding.CheckID))
+	}
+	slices.Sort(keys) // changes at the same time come in fingerprint order
+	if want := []string{s1 + " opened c1", s2.ID + " opened c2", s2.ID + " resolved c1"}; !slices.Equal(keys, want) {
+		t.Errorf("changes %v, want %v", keys, want)
+	}
+
+	st, err := s.FindingStats(ctx, store.StatsQuery{Now: day1, Days: 2})
+	mustDo(t, err)
+	if want := []store.DayCount{{Day: "2026-03-01", Opened: 1}, {Day: "2026-03-02", Opened: 1, Resolved: 1}}; !reflect.DeepEqual(st.PerDay, want) {
+		t.Errorf("per day %+v, want %+v", st.PerDay, want)
+	}
+
+	es, err := s.Events(ctx, store.EventFilter{})
+	mustDo(t, err)
+	if len(es) != 3 {
+		t.Fatalf("%d events, want 3", len(es))
+	}
+	if string(es[0].Payload) != string(oldPayload) {
+		t.Errorf("event stored whole: payload %s, want %s", es[0].Payload, oldPayload)
+	}
+	for _, e := range es[1:] {
+		var p store.FindingEvent
+		mustDo(t, json.Unmarshal(e.Payload, &p))
+		if p.Fingerprint != e.Subject || p.ScanID != s2.ID || p.AssetName != "old" || p.Account != "111111111111" ||
+			!p.FirstSeen.Equal(map[string]time.Time{fp1: day0, fp2: day1}[e.Subject]) {
+			t.Errorf("%s event: payload %s", e.Type, e.Payload)
+		}
 	}
 }
 

@@ -188,6 +188,24 @@ func testReconcileLifecycle(t *testing.T, s store.Store) {
 	if reopened[0].Subject != fpA1 || !reopened[0].Time.Equal(day(2)) {
 		t.Errorf("reopened event %+v", reopened[0])
 	}
+	// Openings carry the whole payload too, however a backend keeps them.
+	openings, err := s.Events(ctx, store.EventFilter{Types: []string{"finding.opened", "finding.suppressed"}})
+	must(t, err)
+	var got []store.FindingEvent
+	for _, e := range openings {
+		var p store.FindingEvent
+		must(t, json.Unmarshal(e.Payload, &p))
+		got = append(got, p)
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i].CheckID < got[j].CheckID })
+	equal(t, "opening event payloads", got, []store.FindingEvent{
+		{Fingerprint: fpA1, Transition: finding.Opened, ScanID: sc[1].ID, CheckID: "c1", Severity: "high", AssetUID: a,
+			AssetType: "aws.s3.bucket", AssetName: "a", Provider: "aws", Account: acct, Region: "us-east-1",
+			Status: finding.StateOpen, FirstSeen: day(0), OpenedAt: day(0)},
+		{Fingerprint: fpA3, Transition: finding.NewlySuppressed, Reason: "EXC-1", ScanID: sc[1].ID, CheckID: "c3", Severity: "medium",
+			AssetUID: a, AssetType: "aws.s3.bucket", AssetName: "a", Provider: "aws", Account: acct, Region: "us-east-1",
+			Status: finding.StateSuppressed, FirstSeen: day(0), OpenedAt: day(0), ExceptionID: "EXC-1"},
+	})
 
 	changeKeys := func(cs []store.FindingChange) []string {
 		out := []string{}
