@@ -303,7 +303,7 @@ func parseTagFlags(vals []string) (map[string][]string, error) {
 func newExceptionsDecideCmd(g *globals, as *string, verb string) *cobra.Command {
 	var role, reason, format string
 	short := map[string]string{
-		"approve": "Approve a requested exception (it suppresses from the next scan on)",
+		"approve": "Approve a requested exception; the open findings it covers are suppressed at once",
 		"reject":  "Reject a requested exception",
 		"revoke":  "End an exception now; the findings it suppressed reopen at once",
 	}[verb]
@@ -326,12 +326,12 @@ func newExceptionsDecideCmd(g *globals, as *string, verb string) *cobra.Command 
 			return g.withSweptStore(ctx, func(st store.Store, gov *pipeline.Governance) error {
 				now := g.now().UTC()
 				var (
-					e        finding.Exception
-					reopened int
+					e                    finding.Exception
+					reopened, suppressed int
 				)
 				switch verb {
 				case "approve":
-					e, err = gov.Approve(ctx, args[0], who, role, reason, now)
+					e, suppressed, err = gov.Approve(ctx, args[0], who, role, reason, now)
 				case "reject":
 					e, err = gov.Reject(ctx, args[0], who, role, reason, now)
 				default:
@@ -346,7 +346,7 @@ func newExceptionsDecideCmd(g *globals, as *string, verb string) *cobra.Command 
 				msg := fmt.Sprintf("Exception %s is %s", e.ID, e.State)
 				switch e.State {
 				case finding.ExceptionApproved:
-					msg += fmt.Sprintf(" by %s (%s) until %s; it suppresses matching failures from the next scan on", e.ApprovedBy, e.ApproverRole, stamp(e.Expires))
+					msg += fmt.Sprintf(" by %s (%s) until %s; %d open findings suppressed, and matching failures are from now on", e.ApprovedBy, e.ApproverRole, stamp(e.Expires), suppressed)
 				case finding.ExceptionRevoked:
 					msg += fmt.Sprintf("; %d findings reopened", reopened)
 				}
@@ -701,6 +701,9 @@ func (g *globals) importDeclared(ctx context.Context, decls []finding.Declared, 
 			detail := strings.Join(r.Changed, ", ")
 			if r.From != "" && r.From != r.State {
 				detail = strings.TrimPrefix(detail+"; "+string(r.From)+" → "+string(r.State), "; ")
+			}
+			if r.Suppressed > 0 {
+				detail += fmt.Sprintf("; %d findings suppressed", r.Suppressed)
 			}
 			if r.Reopened > 0 {
 				detail += fmt.Sprintf("; %d findings reopened", r.Reopened)

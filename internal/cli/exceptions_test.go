@@ -74,8 +74,8 @@ func (e *lifecycleEnv) exception(id string) (finding.Exception, int) {
 }
 
 // The whole life from the command line, on the simulated organization:
-// request, a refused self-approval, approval, suppression at the next
-// scan (visible with --include-suppressed, out of the open counts),
+// request, a refused self-approval, approval suppressing the finding at
+// once (visible with --include-suppressed, out of the open counts),
 // expiry by the clock alone reopening the finding with its events, and
 // the next scan leaving it open.
 func TestExceptionLifecycleFromTheCLI(t *testing.T) {
@@ -93,21 +93,29 @@ func TestExceptionLifecycleFromTheCLI(t *testing.T) {
 		t.Errorf("self-approval: exit %d: %s", code, errOut)
 	}
 	t.Setenv(EnvUser, "bob") // identity from the environment
-	e.mustRun(ExitOK, "exceptions", "approve", "EXC-0001", "--role", "local-ciso", "--comment", "ok until March")
+	out = e.mustRun(ExitOK, "exceptions", "approve", "EXC-0001", "--role", "local-ciso", "--comment", "ok until March")
 	t.Setenv(EnvUser, "")
+	if !strings.Contains(out, "1 open findings suppressed") {
+		t.Errorf("approve: %s", out)
+	}
+	// The approval suppresses the finding at once.
+	if f, ok := e.findings("--include-suppressed")[sshFinding]; !ok || f.Status != finding.StateSuppressed || f.ExceptionID != "EXC-0001" {
+		t.Errorf("after the approval: %+v", f)
+	}
 	x, _ := e.exception("EXC-0001")
 	if x.State != finding.ExceptionApproved || x.ApprovedBy != "bob" || x.ApproverRole != "local-ciso" || x.RequestedBy != "alice" {
 		t.Fatalf("approved exception %+v", x)
 	}
 	expires := x.Expires
 
-	// The next scan suppresses the bastion's SSH finding, and only it.
+	// The next scan agrees: the bastion's SSH result is suppressed, and
+	// only it, and no finding moves.
 	s2 := e.scan(ExitOK)
 	if r := s2.result(t, sshFinding); r.Status != finding.Suppressed || r.ExceptionID != "EXC-0001" {
 		t.Errorf("result under the exception %+v", r)
 	}
-	if got := transitions(s2.Findings); got != (finding.ReconcileSummary{Suppressed: 1}) {
-		t.Errorf("second scan %+v, want 1 suppressed", got)
+	if got := transitions(s2.Findings); got != (finding.ReconcileSummary{}) {
+		t.Errorf("second scan %+v, want no transition", got)
 	}
 	if r := s2.result(t, "aws-ec2-sg-internet-ssh arn:aws:ec2:us-east-1:333333333333:security-group/sg-0c0c00000000001"); r.Status != finding.Fail {
 		t.Errorf("another group's SSH finding %+v", r)
@@ -243,8 +251,11 @@ exceptions:
 	approvedAt := e.clock.t.Format(time.RFC3339)
 	approveFile := e.writeFile("approve.yaml", doc(fmt.Sprintf("    state: approved\n    approvedBy: bob\n    approverRole: local-ciso\n    approvedAt: %s\n", approvedAt)))
 	out = e.mustRun(ExitOK, "exceptions", "import", approveFile, "--as", "carol")
-	if !strings.Contains(out, "requested → approved") {
+	if !strings.Contains(out, "requested → approved") || !strings.Contains(out, "1 findings suppressed") {
 		t.Errorf("import of the approval:\n%s", out)
+	}
+	if f := e.finding(volFinding); f.Status != finding.StateSuppressed || f.ExceptionID != "EXC-REPORTS" {
+		t.Errorf("finding after the import of the approval: %+v", f)
 	}
 	if r := e.scan(ExitOK).result(t, volFinding); r.Status != finding.Suppressed || r.ExceptionID != "EXC-REPORTS" {
 		t.Errorf("approved in YAML: %+v", r)
@@ -354,7 +365,6 @@ func TestTagException(t *testing.T) {
 	)
 	e.mustRun(ExitOK, "exceptions", "request", "--as", "alice", "--id", "EXC-TAG", "--check", "aws-ec2-sg-internet-ssh", "--account", sandbox,
 		"--by-tag", "--reason", "sandbox groups the team tags", "--expires", "30d")
-	e.mustRun(ExitOK, "exceptions", "approve", "EXC-TAG", "--as", "bob", "--role", "global-ciso")
 
 	s1 := e.scan(ExitOK)
 	if r := s1.result(t, "aws-ec2-sg-internet-ssh "+defaultSG); r.Status != finding.Fail {
@@ -368,6 +378,26 @@ func TestTagException(t *testing.T) {
 	}
 	tag(sandbox, "us-east-1", "sg-0c0c00000000001")
 	tag(prodAccount, "us-east-1", "sg-0b0b00000000002")
+	// A requested exception suppresses nothing, tagged or not.
+	if r := e.scan(ExitOK).result(t, "aws-ec2-sg-internet-ssh "+defaultSG); r.Status != finding.Fail {
+		t.Errorf("tagged group under a requested exception: %s", r.Status)
+	}
+
+	// The approval suppresses at once the tagged finding in its scope,
+	// and only it.
+	if out := e.mustRun(ExitOK, "exceptions", "approve", "EXC-TAG", "--as", "bob", "--role", "global-ciso"); !strings.Contains(out, "1 open findings suppressed") {
+		t.Errorf("approval of the tagged exception: %s", out)
+	}
+	all := e.findings("--include-suppressed")
+	for fp, want := range map[string]finding.State{
+		"aws-ec2-sg-internet-ssh " + defaultSG:   finding.StateSuppressed,
+		"aws-ec2-sg-internet-redis " + defaultSG: finding.StateOpen,
+		sshFinding:                               finding.StateOpen,
+	} {
+		if f, ok := all[fp]; !ok || f.Status != want {
+			t.Errorf("after the approval, %s: %+v, want %s", fp, f, want)
+		}
+	}
 	s2 := e.scan(ExitOK)
 	if r := s2.result(t, "aws-ec2-sg-internet-ssh "+defaultSG); r.Status != finding.Suppressed || r.ExceptionID != "EXC-TAG" {
 		t.Errorf("tagged group in scope: %+v", r)
@@ -381,8 +411,8 @@ func TestTagException(t *testing.T) {
 }
 
 // A Prowler mutelist migrates: mapped entries become exceptions (here
-// approved at import), unmapped ones are reported, and the next scan
-// suppresses what the mutelist muted.
+// approved at import) suppressing at once what the mutelist muted,
+// unmapped ones are reported, and the next scan agrees.
 func TestMutelistImport(t *testing.T) {
 	isolateUser(t)
 	e := newLifecycleEnv(t)
@@ -398,8 +428,10 @@ func TestMutelistImport(t *testing.T) {
           Regions: ["*"]
           Resources: ["*"]
 `)
+	e.scan(ExitOK)
 	code, out, errOut := e.run("exceptions", "import-mutelist", ml, "--as", "alice", "--expires", "max", "--approve-as", "bob", "--role", "local-ciso")
-	if code != ExitOK || !strings.Contains(out, "1 created") || !strings.Contains(errOut, ":9: check \"iam_user_hardware_mfa_enabled\"") {
+	if code != ExitOK || !strings.Contains(out, "1 created") || !strings.Contains(out, "1 findings suppressed") ||
+		!strings.Contains(errOut, ":9: check \"iam_user_hardware_mfa_enabled\"") {
 		t.Fatalf("import-mutelist: exit %d\n%s\n%s", code, out, errOut)
 	}
 	var list struct {

@@ -85,6 +85,11 @@ func (x *ScopeExcept) empty() bool {
 	return x == nil || (len(x.Assets) == 0 && len(x.Accounts) == 0 && len(x.Regions) == 0 && len(x.Tags) == 0)
 }
 
+// UsesTags reports whether matching the scope needs the resource's tags.
+func (s *Scope) UsesTags() bool {
+	return s.ByTag || len(s.Tags) > 0 || (s.Except != nil && len(s.Except.Tags) > 0)
+}
+
 // AllChecks reports whether the scope covers every check.
 func (s *Scope) AllChecks() bool { return slices.Contains(s.Checks, AnyCheck) }
 

@@ -224,6 +224,20 @@ func Unsuppress(prev Finding, exceptionID string, at time.Time) Step {
 	return Step{Finding: f, Exists: true, Transition: Unsuppressed, Reason: ReasonExceptionEnd + " (" + exceptionID + ")"}
 }
 
+// Suppress puts an open finding under exceptionID, approved at at, whose
+// scope covers it: an approval takes effect at once rather than at the
+// next evaluation. Any other finding is left as it is: a resolved one has
+// nothing to suppress, and one already suppressed keeps its exception
+// until the next evaluation picks the longest-lasting.
+func Suppress(prev Finding, exceptionID string, at time.Time) Step {
+	if prev.Status != StateOpen || exceptionID == "" {
+		return Step{Finding: prev, Exists: true}
+	}
+	f := prev
+	f.Status, f.ExceptionID, f.ChangedAt = StateSuppressed, exceptionID, at
+	return Step{Finding: f, Exists: true, Transition: NewlySuppressed, Reason: exceptionID}
+}
+
 // describe copies what the latest evaluation says about the finding.
 func describe(f *Finding, r *Result, scanID string) {
 	if r.Severity != "" {

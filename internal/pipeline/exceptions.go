@@ -188,18 +188,70 @@ func (g *Governance) get(ctx context.Context, id string) (finding.Exception, err
 	return e, err
 }
 
-// Approve records the approval of a requested exception (finding.Approve).
-// It takes effect at the next scan.
-func (g *Governance) Approve(ctx context.Context, id, by, role, comment string, now time.Time) (finding.Exception, error) {
+// Approve records the approval of a requested exception (finding.Approve)
+// and suppresses at once the open findings its scope covers. It returns
+// how many it suppressed.
+func (g *Governance) Approve(ctx context.Context, id, by, role, comment string, now time.Time) (finding.Exception, int, error) {
 	e, err := g.get(ctx, id)
 	if err != nil {
-		return e, err
+		return e, 0, err
 	}
 	next, ch, err := finding.Approve(e, by, role, comment, &g.Policy, now)
 	if err != nil {
-		return finding.Exception{}, err
+		return finding.Exception{}, 0, err
 	}
-	return g.save(ctx, next, &ch, finding.EventExceptionApproved, comment, 0)
+	saved, err := g.save(ctx, next, &ch, finding.EventExceptionApproved, comment, 0)
+	if err != nil {
+		return saved, 0, err
+	}
+	n, err := g.suppressCovered(ctx, saved, now)
+	return saved, n, err
+}
+
+// suppressCovered suppresses the open findings that e, if active, covers,
+// as a scan would: each finding's latest evaluation stands for a FAIL
+// result, matched with its asset's current tags. It runs after the
+// approval is saved: a stop in between leaves the findings to the next
+// scan, which suppresses them then.
+func (g *Governance) suppressCovered(ctx context.Context, e finding.Exception, now time.Time) (int, error) {
+	if !e.Active(now) {
+		return 0, nil
+	}
+	set, err := finding.NewExceptionSet([]finding.Exception{e}, g.Policy.TagKey)
+	if err != nil {
+		return 0, err
+	}
+	filter := store.FindingFilter{Statuses: []finding.State{finding.StateOpen}}
+	if !e.Scope.AllChecks() {
+		filter.CheckIDs = e.Scope.Checks
+	}
+	open, err := g.Store.Findings(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("suppress findings under %s: %w", e.ID, err)
+	}
+	tagsOf := map[string]map[string]string{}
+	var covered []string
+	for _, f := range open {
+		var tags map[string]string
+		if e.Scope.UsesTags() {
+			t, ok := tagsOf[f.AssetUID]
+			if !ok {
+				a, err := g.Store.GetAsset(ctx, f.AssetUID)
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return 0, fmt.Errorf("suppress findings under %s: %w", e.ID, err)
+				}
+				t = a.Tags // none for an asset the store does not hold
+				tagsOf[f.AssetUID] = t
+			}
+			tags = t
+		}
+		r := finding.Result{CheckID: f.CheckID, AssetUID: f.AssetUID, AssetName: f.AssetName, AssetType: f.AssetType,
+			Provider: f.Provider, Account: f.Account, Region: f.Region, Severity: f.Severity, Status: finding.Fail}
+		if set.Match(&r, tags, now) != nil {
+			covered = append(covered, f.Fingerprint)
+		}
+	}
+	return g.Store.SuppressFindings(ctx, e.ID, covered, now)
 }
 
 // Reject records the refusal of a requested exception (finding.Reject).
@@ -255,6 +307,8 @@ type ImportResult struct {
 	Changed  []string               `json:"changed,omitempty"`
 	Note     string                 `json:"note,omitempty"`
 	Reopened int                    `json:"reopened,omitempty"`
+	// Suppressed counts the open findings the declaration suppressed.
+	Suppressed int `json:"suppressed,omitempty"`
 }
 
 // Import declares exceptions (finding.Declare) by actor at now. Every
@@ -326,7 +380,14 @@ func (g *Governance) Import(ctx context.Context, decls []finding.Declared, actor
 			}
 			r.Reopened = n
 		}
-		if _, err := g.save(ctx, e, p.d.Change, event, "", r.Reopened); err != nil {
+		saved, err := g.save(ctx, e, p.d.Change, event, "", r.Reopened)
+		if err != nil {
+			return out, err
+		}
+		// A declaration approved, or widened while approved, suppresses
+		// what it covers at once; one narrowed leaves the findings it no
+		// longer covers to the next scan, which opens them again.
+		if r.Suppressed, err = g.suppressCovered(ctx, saved, now); err != nil {
 			return out, err
 		}
 		out = append(out, r)

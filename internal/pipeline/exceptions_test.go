@@ -34,7 +34,7 @@ func eventTypes(t *testing.T, st store.Store, prefix string) []string {
 	return out
 }
 
-// The whole life: request, approve, suppress at the next scan, a notice
+// The whole life: request, approve suppressing at once, a scan agreeing, a notice
 // before the expiry, expiry reopening the finding at once, and a later
 // scan leaving it open.
 func TestGovernedLifecycle(t *testing.T) {
@@ -80,18 +80,26 @@ func TestGovernedLifecycle(t *testing.T) {
 	if out := scan(); out.Results[0].Status != finding.Fail {
 		t.Errorf("requested exception suppressed: %s", out.Results[0].Status)
 	}
-	if _, err := gov.Approve(ctx, e.ID, "alice", "local-ciso", "", clk.now()); problemsOf(err) == "" {
+	if _, _, err := gov.Approve(ctx, e.ID, "alice", "local-ciso", "", clk.now()); problemsOf(err) == "" {
 		t.Errorf("self-approval: %v", err)
 	}
-	if _, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "fine", clk.now()); err != nil {
-		t.Fatal(err)
+	approvedAt := clk.now()
+	if _, n, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "fine", approvedAt); err != nil || n != 1 {
+		t.Fatalf("approve: %d suppressed, %v", n, err)
+	}
+	// The approval suppresses at once, without a scan.
+	if f := state(); f.Status != finding.StateSuppressed || f.ExceptionID != e.ID || !f.ChangedAt.Equal(approvedAt) {
+		t.Errorf("finding after the approval %+v", f)
 	}
 	clk.advance(time.Hour)
 	out := scan()
 	if r := out.Results[0]; r.Status != finding.Suppressed || r.ExceptionID != e.ID {
 		t.Errorf("approved exception: result %+v", r)
 	}
-	if f := state(); f.Status != finding.StateSuppressed || f.ExceptionID != e.ID {
+	if out.Findings == nil || *out.Findings != (finding.ReconcileSummary{Evaluated: 1}) {
+		t.Errorf("scan after the approval changed findings: %+v", out.Findings)
+	}
+	if f := state(); f.Status != finding.StateSuppressed || f.ExceptionID != e.ID || !f.ChangedAt.Equal(approvedAt) {
 		t.Errorf("finding %+v", f)
 	}
 
@@ -146,7 +154,7 @@ func TestGovernedLifecycle(t *testing.T) {
 	if out := scan(); out.Results[0].Status != finding.Fail || *out.Findings != (finding.ReconcileSummary{Evaluated: 1}) {
 		t.Errorf("scan after the expiry: %+v, %+v", out.Results[0], out.Findings)
 	}
-	if _, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "", clk.now()); problemsOf(err) == "" {
+	if _, _, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "", clk.now()); problemsOf(err) == "" {
 		t.Errorf("approving an expired exception: %v", err)
 	}
 }
@@ -176,7 +184,7 @@ func TestRevokeAndOrphans(t *testing.T) {
 	if _, err := gov.Request(ctx, e, now); err == nil {
 		t.Error("a second request with the same ID was accepted")
 	}
-	if _, err := gov.Approve(ctx, e.ID, "bob", "global-ciso", "", now); err != nil {
+	if _, _, err := gov.Approve(ctx, e.ID, "bob", "global-ciso", "", now); err != nil {
 		t.Fatal(err)
 	}
 	sup, err := gov.Suppressor(ctx, now)
@@ -284,7 +292,7 @@ func TestExceptionStats(t *testing.T) {
 			t.Fatal(err)
 		}
 		if approve {
-			if _, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "", now); err != nil {
+			if _, _, err := gov.Approve(ctx, e.ID, "bob", "local-ciso", "", now); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -299,6 +299,16 @@ func (f *Fold) Unsuppress(prev finding.Finding, exceptionID string, at time.Time
 
 // add records step st; opening says it created the finding, whose
 // opening is derived rather than kept in History.
+// Suppress folds the approval of exception exceptionID, covering prev,
+// at at.
+func (f *Fold) Suppress(prev finding.Finding, exceptionID string, at time.Time) {
+	st := finding.Suppress(prev, exceptionID, at)
+	if st.Transition == finding.NoChange {
+		return
+	}
+	f.add(st, false, finding.HistoryEntry{At: at, ScanID: f.ScanID, ExceptionID: exceptionID}, at)
+}
+
 func (f *Fold) add(st finding.Step, opening bool, h finding.HistoryEntry, at time.Time) {
 	f.Summary.Count(st.Transition)
 	f.Findings = append(f.Findings, st.Finding)

@@ -84,6 +84,11 @@ type Store interface {
 	// exception exceptionID (which expired or was withdrawn), recording
 	// the transition and its event, and returns how many there were.
 	ReopenSuppressed(ctx context.Context, exceptionID string, at time.Time) (int, error)
+	// SuppressFindings puts under the exception exceptionID, just
+	// approved, those of the findings fingerprints that are open at at,
+	// recording the transition and its event, and returns how many there
+	// were. Unknown fingerprints and findings in other states are skipped.
+	SuppressFindings(ctx context.Context, exceptionID string, fingerprints []string, at time.Time) (int, error)
 	// GetFinding returns one finding by fingerprint, or ErrNotFound.
 	GetFinding(ctx context.Context, fingerprint string) (finding.Finding, error)
 	// Findings returns findings ordered by severity (critical first), then

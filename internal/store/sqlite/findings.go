@@ -428,6 +428,41 @@ WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, except
 	return n, nil
 }
 
+// SuppressFindings implements store.Store.
+func (s *Store) SuppressFindings(ctx context.Context, exceptionID string, fingerprints []string, at time.Time) (int, error) {
+	if exceptionID == "" {
+		return 0, errors.New("suppress findings: empty exception ID")
+	}
+	if at.IsZero() {
+		return 0, fmt.Errorf("suppress findings under %s: zero time", exceptionID)
+	}
+	if len(fingerprints) == 0 {
+		return 0, nil
+	}
+	list, err := json.Marshal(fingerprints)
+	if err != nil {
+		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
+	}
+	var n int
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
+WHERE fingerprint IN (SELECT value FROM json_each(?)) AND status = 'open' ORDER BY fingerprint`, string(list))
+		if err != nil {
+			return err
+		}
+		fold := &store.Fold{}
+		for _, f := range found {
+			fold.Suppress(f, exceptionID, at)
+		}
+		n = len(fold.Findings)
+		return (*findingWrites)(nil).write(ctx, tx, fold)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
+	}
+	return n, nil
+}
+
 // GetFinding implements store.Store.
 func (s *Store) GetFinding(ctx context.Context, fingerprint string) (finding.Finding, error) {
 	found, err := queryFindings(ctx, s.r, `SELECT `+findingColumns+` FROM findings WHERE fingerprint = ?`, fingerprint)

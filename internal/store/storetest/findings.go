@@ -475,6 +475,77 @@ func testReopenSuppressed(t *testing.T, s store.Store) {
 	}
 }
 
+func testSuppressFindings(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	sc := newScan(t, s, "aws", day(0))
+	must(t, s.PutResults(ctx, sc.ID, []finding.Result{
+		mkResult("c1", "arn:a", "111111111111", finding.Fail, "high", day(0)),
+		mkResult("c1", "arn:b", "111111111111", finding.Fail, "high", day(0)),
+		suppressed(mkResult("c1", "arn:c", "111111111111", finding.Fail, "high", day(0)), "EXC-2"),
+		mkResult("c1", "arn:d", "111111111111", finding.Fail, "high", day(0)),
+	}))
+	reconcile(t, s, sc, day(0))
+	sc2 := newScan(t, s, "aws", day(1))
+	must(t, s.PutResults(ctx, sc2.ID, []finding.Result{mkResult("c1", "arn:d", "111111111111", finding.Pass, "high", day(1))}))
+	reconcile(t, s, sc2, day(1))
+
+	// a and b are open, c suppressed by another exception, d resolved,
+	// and the last fingerprint names no finding.
+	fps := []string{finding.Fingerprint("c1", "arn:a"), finding.Fingerprint("c1", "arn:c"), finding.Fingerprint("c1", "arn:d"), "nosuchfinding"}
+	n, err := s.SuppressFindings(ctx, "EXC-1", fps, day(2))
+	must(t, err)
+	if n != 1 {
+		t.Errorf("suppressed %d, want 1", n)
+	}
+	for uid, want := range map[string]struct {
+		state finding.State
+		exc   string
+	}{"arn:a": {finding.StateSuppressed, "EXC-1"}, "arn:b": {finding.StateOpen, ""}, "arn:c": {finding.StateSuppressed, "EXC-2"}, "arn:d": {finding.StateResolved, ""}} {
+		f := getFinding(t, s, "c1", uid)
+		if f.Status != want.state || f.ExceptionID != want.exc {
+			t.Errorf("%s: %s by %q, want %s by %q", uid, f.Status, f.ExceptionID, want.state, want.exc)
+		}
+	}
+	if f := getFinding(t, s, "c1", "arn:a"); !f.ChangedAt.Equal(day(2)) || !f.OpenedAt.Equal(day(0)) || f.LastStatus != finding.Fail {
+		t.Errorf("suppressed finding %+v", f)
+	}
+	h, err := s.FindingHistory(ctx, finding.Fingerprint("c1", "arn:a"))
+	must(t, err)
+	equal(t, "history", h, []finding.HistoryEntry{
+		{At: day(0), ScanID: sc.ID, Status: finding.Fail, Transition: finding.Opened},
+		{At: day(2), Transition: finding.NewlySuppressed, Reason: "EXC-1", ExceptionID: "EXC-1"},
+	})
+	es, err := s.Events(ctx, store.EventFilter{Types: []string{"finding.suppressed"}, Since: day(2)})
+	must(t, err)
+	if len(es) != 1 || es[0].Subject != finding.Fingerprint("c1", "arn:a") || !es[0].Time.Equal(day(2)) {
+		t.Errorf("suppressed events %+v", es)
+	} else {
+		var p store.FindingEvent
+		must(t, json.Unmarshal(es[0].Payload, &p))
+		if p.Status != finding.StateSuppressed || p.ExceptionID != "EXC-1" || p.AssetUID != "arn:a" || p.CheckID != "c1" {
+			t.Errorf("suppressed event payload %s", es[0].Payload)
+		}
+	}
+	// Approving again changes nothing; the exception's end reopens it.
+	n, err = s.SuppressFindings(ctx, "EXC-1", fps, day(3))
+	must(t, err)
+	if n != 0 {
+		t.Errorf("second suppression: %d", n)
+	}
+	if n, err = s.ReopenSuppressed(ctx, "EXC-1", day(4)); err != nil || n != 1 {
+		t.Errorf("reopen after suppression: %d, %v", n, err)
+	}
+	if n, err = s.SuppressFindings(ctx, "EXC-1", nil, day(4)); err != nil || n != 0 {
+		t.Errorf("no fingerprints: %d, %v", n, err)
+	}
+	if _, err := s.SuppressFindings(ctx, "", fps, day(4)); err == nil {
+		t.Error("empty exception ID accepted")
+	}
+	if _, err := s.SuppressFindings(ctx, "EXC-1", fps, time.Time{}); err == nil {
+		t.Error("zero time accepted")
+	}
+}
+
 func testFindingFilters(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	const acctA, acctB = "111111111111", "222222222222"

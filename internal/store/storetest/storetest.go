@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReconcileValidation", testReconcileValidation},
 		{"DeletedAssets", testDeletedAssets},
 		{"ReopenSuppressed", testReopenSuppressed},
+		{"SuppressFindings", testSuppressFindings},
 		{"FindingFilters", testFindingFilters},
 		{"FindingStats", testFindingStats},
 		{"AssetChanges", testAssetChanges},
