@@ -70,7 +70,7 @@ func (g *globals) sweep(ctx context.Context, gov *pipeline.Governance) error {
 		fmt.Fprintf(g.stderr, "exception %s expired\n", id)
 	}
 	if rep.Reopened > 0 {
-		fmt.Fprintf(g.stderr, "%d findings reopened: the exceptions suppressing them ended\n", rep.Reopened)
+		fmt.Fprintf(g.stderr, "%s reopened: the exceptions suppressing them ended\n", findingCount(rep.Reopened))
 	}
 	return nil
 }
@@ -346,9 +346,9 @@ func newExceptionsDecideCmd(g *globals, as *string, verb string) *cobra.Command 
 				msg := fmt.Sprintf("Exception %s is %s", e.ID, e.State)
 				switch e.State {
 				case finding.ExceptionApproved:
-					msg += fmt.Sprintf(" by %s (%s) until %s; %d open findings suppressed, and matching failures are from now on", e.ApprovedBy, e.ApproverRole, stamp(e.Expires), suppressed)
+					msg += fmt.Sprintf(" by %s (%s) until %s; it suppresses matching failures from now on: %s suppressed at once", e.ApprovedBy, e.ApproverRole, stamp(e.Expires), findingCount(suppressed))
 				case finding.ExceptionRevoked:
-					msg += fmt.Sprintf("; %d findings reopened", reopened)
+					msg += fmt.Sprintf("; %s reopened", findingCount(reopened))
 				}
 				_, err = fmt.Fprintln(g.stdout, msg+".")
 				return err
@@ -703,10 +703,10 @@ func (g *globals) importDeclared(ctx context.Context, decls []finding.Declared, 
 				detail = strings.TrimPrefix(detail+"; "+string(r.From)+" → "+string(r.State), "; ")
 			}
 			if r.Suppressed > 0 {
-				detail += fmt.Sprintf("; %d findings suppressed", r.Suppressed)
+				detail += fmt.Sprintf("; %s suppressed", findingCount(r.Suppressed))
 			}
 			if r.Reopened > 0 {
-				detail += fmt.Sprintf("; %d findings reopened", r.Reopened)
+				detail += fmt.Sprintf("; %s reopened", findingCount(r.Reopened))
 			}
 			if r.Note != "" {
 				detail = strings.TrimPrefix(detail+"; "+r.Note, "; ")
@@ -934,4 +934,12 @@ func exceptionFilter(states []string) (store.ExceptionFilter, error) {
 		f.States = append(f.States, st)
 	}
 	return f, nil
+}
+
+// findingCount says "1 finding" or "n findings".
+func findingCount(n int) string {
+	if n == 1 {
+		return "1 finding"
+	}
+	return fmt.Sprintf("%d findings", n)
 }

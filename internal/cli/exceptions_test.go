@@ -95,7 +95,7 @@ func TestExceptionLifecycleFromTheCLI(t *testing.T) {
 	t.Setenv(EnvUser, "bob") // identity from the environment
 	out = e.mustRun(ExitOK, "exceptions", "approve", "EXC-0001", "--role", "local-ciso", "--comment", "ok until March")
 	t.Setenv(EnvUser, "")
-	if !strings.Contains(out, "1 open findings suppressed") {
+	if !strings.Contains(out, "1 finding suppressed at once") {
 		t.Errorf("approve: %s", out)
 	}
 	// The approval suppresses the finding at once.
@@ -173,7 +173,7 @@ func TestExceptionLifecycleFromTheCLI(t *testing.T) {
 	// without a scan.
 	e.clock.t = expires.Add(time.Minute)
 	code, listOut, errOut := e.run("findings", "list", "-o", "json")
-	if code != ExitOK || !strings.Contains(errOut, "exception EXC-0001 expired") || !strings.Contains(errOut, "1 findings reopened") {
+	if code != ExitOK || !strings.Contains(errOut, "exception EXC-0001 expired") || !strings.Contains(errOut, "1 finding reopened") {
 		t.Errorf("findings list after the expiry: exit %d, stderr %q", code, errOut)
 	}
 	if !strings.Contains(listOut, bastionSG) {
@@ -251,7 +251,7 @@ exceptions:
 	approvedAt := e.clock.t.Format(time.RFC3339)
 	approveFile := e.writeFile("approve.yaml", doc(fmt.Sprintf("    state: approved\n    approvedBy: bob\n    approverRole: local-ciso\n    approvedAt: %s\n", approvedAt)))
 	out = e.mustRun(ExitOK, "exceptions", "import", approveFile, "--as", "carol")
-	if !strings.Contains(out, "requested → approved") || !strings.Contains(out, "1 findings suppressed") {
+	if !strings.Contains(out, "requested → approved") || !strings.Contains(out, "1 finding suppressed") {
 		t.Errorf("import of the approval:\n%s", out)
 	}
 	if f := e.finding(volFinding); f.Status != finding.StateSuppressed || f.ExceptionID != "EXC-REPORTS" {
@@ -385,7 +385,7 @@ func TestTagException(t *testing.T) {
 
 	// The approval suppresses at once the tagged finding in its scope,
 	// and only it.
-	if out := e.mustRun(ExitOK, "exceptions", "approve", "EXC-TAG", "--as", "bob", "--role", "global-ciso"); !strings.Contains(out, "1 open findings suppressed") {
+	if out := e.mustRun(ExitOK, "exceptions", "approve", "EXC-TAG", "--as", "bob", "--role", "global-ciso"); !strings.Contains(out, "1 finding suppressed at once") {
 		t.Errorf("approval of the tagged exception: %s", out)
 	}
 	all := e.findings("--include-suppressed")
@@ -430,7 +430,7 @@ func TestMutelistImport(t *testing.T) {
 `)
 	e.scan(ExitOK)
 	code, out, errOut := e.run("exceptions", "import-mutelist", ml, "--as", "alice", "--expires", "max", "--approve-as", "bob", "--role", "local-ciso")
-	if code != ExitOK || !strings.Contains(out, "1 created") || !strings.Contains(out, "1 findings suppressed") ||
+	if code != ExitOK || !strings.Contains(out, "1 created") || !strings.Contains(out, "1 finding suppressed") ||
 		!strings.Contains(errOut, ":9: check \"iam_user_hardware_mfa_enabled\"") {
 		t.Fatalf("import-mutelist: exit %d\n%s\n%s", code, out, errOut)
 	}
