@@ -408,20 +408,8 @@ func (s *Store) ReopenSuppressed(ctx context.Context, exceptionID string, at tim
 	if at.IsZero() {
 		return 0, fmt.Errorf("reopen findings suppressed by %s: zero time", exceptionID)
 	}
-	var n int
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
-WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, exceptionID)
-		if err != nil {
-			return err
-		}
-		fold := &store.Fold{}
-		for _, f := range found {
-			fold.Unsuppress(f, exceptionID, at)
-		}
-		n = len(fold.Findings)
-		return (*findingWrites)(nil).write(ctx, tx, fold)
-	})
+	n, err := s.refold(ctx, `WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, exceptionID,
+		func(fold *store.Fold, f finding.Finding) { fold.Unsuppress(f, exceptionID, at) })
 	if err != nil {
 		return 0, fmt.Errorf("reopen findings suppressed by %s: %w", exceptionID, err)
 	}
@@ -443,24 +431,32 @@ func (s *Store) SuppressFindings(ctx context.Context, exceptionID string, finger
 	if err != nil {
 		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
 	}
+	n, err := s.refold(ctx, `WHERE fingerprint IN (SELECT value FROM json_each(?)) AND status = 'open' ORDER BY fingerprint`, string(list),
+		func(fold *store.Fold, f finding.Finding) { fold.Suppress(f, exceptionID, at) })
+	if err != nil {
+		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
+	}
+	return n, nil
+}
+
+// refold folds step over the findings that where (with its one argument)
+// selects, in one transaction, writes what changed, and returns how many
+// changed.
+func (s *Store) refold(ctx context.Context, where string, arg any, step func(*store.Fold, finding.Finding)) (int, error) {
 	var n int
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings
-WHERE fingerprint IN (SELECT value FROM json_each(?)) AND status = 'open' ORDER BY fingerprint`, string(list))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings `+where, arg)
 		if err != nil {
 			return err
 		}
 		fold := &store.Fold{}
 		for _, f := range found {
-			fold.Suppress(f, exceptionID, at)
+			step(fold, f)
 		}
 		n = len(fold.Findings)
 		return (*findingWrites)(nil).write(ctx, tx, fold)
 	})
-	if err != nil {
-		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
-	}
-	return n, nil
+	return n, err
 }
 
 // GetFinding implements store.Store.
