@@ -14,6 +14,7 @@ func init() {
 		op("DescribeTrails", ctDescribeTrails),
 		op("GetTrailStatus", ctGetTrailStatus),
 		op("GetEventSelectors", ctGetEventSelectors),
+		op("ListTags", ctListTags),
 	)
 }
 
@@ -133,6 +134,32 @@ func ctGetEventSelectors(c *call) error {
 		out.AdvancedEventSelectors = t.AdvancedEventSelectors
 	} else {
 		out.EventSelectors = t.EventSelectors
+	}
+	return c.writeOutput(out)
+}
+
+// ctListTags answers the tags of trails, named by ARN (at most 20), in
+// the region where CloudTrail lists them.
+func ctListTags(c *call) error {
+	var in cloudtrail.ListTagsInput
+	if err := c.decodeJSON(&in); err != nil {
+		return err
+	}
+	if n := len(in.ResourceIdList); n == 0 || n > 20 {
+		return c.invalidParameter("1 validation error detected: Value at 'resourceIdList' failed to satisfy constraint: Member must have length between 1 and 20")
+	}
+	out := &cloudtrail.ListTagsOutput{ResourceTagList: []cttypes.ResourceTag{}}
+	for _, id := range in.ResourceIdList {
+		if !strings.HasPrefix(id, "arn:") {
+			return errorf(400, "CloudTrailARNInvalidException", "%s is not a valid CloudTrail ARN.", id)
+		}
+		t, err := c.findTrail(id)
+		if err != nil {
+			return errorf(400, "ResourceNotFoundException", "Resource not found: %s", id)
+		}
+		out.ResourceTagList = append(out.ResourceTagList, cttypes.ResourceTag{
+			ResourceId: t.TrailARN, TagsList: append([]cttypes.Tag{}, t.Tags...),
+		})
 	}
 	return c.writeOutput(out)
 }

@@ -1,6 +1,8 @@
 package cloudsim
 
 import (
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -11,6 +13,7 @@ func init() {
 		op("DescribeRepositories", ecrDescribeRepositories),
 		op("GetRepositoryPolicy", ecrGetRepositoryPolicy),
 		op("GetLifecyclePolicy", ecrGetLifecyclePolicy),
+		op("ListTagsForResource", ecrListTagsForResource),
 	)
 }
 
@@ -104,4 +107,22 @@ func ecrGetLifecyclePolicy(c *call) error {
 	return c.writeOutput(&ecr.GetLifecyclePolicyOutput{
 		RegistryId: r.RegistryId, RepositoryName: r.RepositoryName, LifecyclePolicyText: aws.String(r.LifecyclePolicy),
 	})
+}
+
+func ecrListTagsForResource(c *call) error {
+	var in ecr.ListTagsForResourceInput
+	if err := c.decodeJSON(&in); err != nil {
+		return err
+	}
+	arn := aws.ToString(in.ResourceArn)
+	_, name, ok := strings.Cut(arn, ":repository/")
+	if !strings.HasPrefix(arn, "arn:") || !ok {
+		return c.invalidParameter("Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN: %s'", arn)
+	}
+	for _, r := range c.regionState().Repositories {
+		if aws.ToString(r.RepositoryArn) == arn {
+			return c.writeOutput(&ecr.ListTagsForResourceOutput{Tags: append([]ecrtypes.Tag{}, r.Tags...)})
+		}
+	}
+	return errorf(400, "RepositoryNotFoundException", "The repository with name '%s' does not exist in the registry with id '%s'", name, c.ident.account.Id)
 }

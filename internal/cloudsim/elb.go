@@ -1,6 +1,8 @@
 package cloudsim
 
 import (
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
@@ -16,10 +18,12 @@ func init() {
 		opAction("DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers", elbv2DescribeLoadBalancers),
 		opAction("DescribeListeners", "elasticloadbalancing:DescribeListeners", elbv2DescribeListeners),
 		opAction("DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancerAttributes", elbv2DescribeLoadBalancerAttributes),
+		opAction("DescribeTags", "elasticloadbalancing:DescribeTags", elbv2DescribeTags),
 	)
 	register("elb", true,
 		opAction("DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers", elbDescribeLoadBalancers),
 		opAction("DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancerAttributes", elbDescribeLoadBalancerAttributes),
+		opAction("DescribeTags", "elasticloadbalancing:DescribeTags", elbDescribeTags),
 	)
 }
 
@@ -166,4 +170,52 @@ func elbDescribeLoadBalancerAttributes(c *call) error {
 		return err
 	}
 	return c.writeOutput(&elb.DescribeLoadBalancerAttributesOutput{LoadBalancerAttributes: lb.Attributes})
+}
+
+// describeTagsMax is the most load balancers one DescribeTags call names,
+// in either API.
+const describeTagsMax = 20
+
+// elbv2DescribeTags answers the tags of load balancers by ARN (target
+// groups, listeners and rules are not modelled with tags).
+func elbv2DescribeTags(c *call) error {
+	arns := c.formList("ResourceArns")
+	if n := len(arns); n == 0 || n > describeTagsMax {
+		return c.invalidParameter("1 validation error detected: Value null at 'resourceArns' failed to satisfy constraint: Member must have length between 1 and %d", describeTagsMax)
+	}
+	out := &elbv2.DescribeTagsOutput{TagDescriptions: []elbv2types.TagDescription{}}
+	for _, arn := range arns {
+		lb := c.findLoadBalancer(arn)
+		if lb == nil {
+			switch {
+			case strings.Contains(arn, ":listener/"):
+				return errorf(400, "ListenerNotFound", "One or more listeners not found")
+			case strings.Contains(arn, ":targetgroup/"):
+				return errorf(400, "TargetGroupNotFound", "One or more target groups not found")
+			}
+			return lbNotFound()
+		}
+		out.TagDescriptions = append(out.TagDescriptions, elbv2types.TagDescription{
+			ResourceArn: lb.LoadBalancerArn, Tags: append([]elbv2types.Tag{}, lb.Tags...),
+		})
+	}
+	return c.writeOutput(out)
+}
+
+func elbDescribeTags(c *call) error {
+	names := c.formList("LoadBalancerNames")
+	if n := len(names); n == 0 || n > describeTagsMax {
+		return c.invalidParameter("1 validation error detected: Value at 'loadBalancerNames' failed to satisfy constraint: Member must have length between 1 and %d", describeTagsMax)
+	}
+	out := &elb.DescribeTagsOutput{TagDescriptions: []elbtypes.TagDescription{}}
+	for _, n := range names {
+		lb, err := c.findClassic(n)
+		if err != nil {
+			return err
+		}
+		out.TagDescriptions = append(out.TagDescriptions, elbtypes.TagDescription{
+			LoadBalancerName: lb.LoadBalancerName, Tags: append([]elbtypes.Tag{}, lb.Tags...),
+		})
+	}
+	return c.writeOutput(out)
 }

@@ -13,6 +13,7 @@ func init() {
 		op("ListKeys", kmsListKeys),
 		op("DescribeKey", kmsDescribeKey),
 		op("GetKeyRotationStatus", kmsGetKeyRotationStatus),
+		op("ListResourceTags", kmsListResourceTags),
 	)
 }
 
@@ -91,6 +92,26 @@ func kmsGetKeyRotationStatus(c *call) error {
 			out.RotationPeriodInDays = aws.Int32(365)
 		}
 		out.NextRotationDate = k.NextRotationDate
+	}
+	return c.writeOutput(out)
+}
+
+func kmsListResourceTags(c *call) error {
+	var in kms.ListResourceTagsInput
+	if err := c.decodeJSON(&in); err != nil {
+		return err
+	}
+	k, err := c.findKey(aws.ToString(in.KeyId))
+	if err != nil {
+		return err
+	}
+	p, err := c.paginate(len(k.Tags), aws.ToString(in.Marker), int(aws.ToInt32(in.Limit)), 50, 1, 50)
+	if err != nil {
+		return err
+	}
+	out := &kms.ListResourceTagsOutput{Tags: append([]kmstypes.Tag{}, k.Tags[p.start:p.end]...)}
+	if p.next != "" {
+		out.NextMarker, out.Truncated = aws.String(p.next), true
 	}
 	return c.writeOutput(out)
 }

@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -16,12 +17,16 @@ func init() {
 		op("GetPolicy", lambdaGetPolicy),
 		op("GetFunctionUrlConfig", lambdaGetFunctionUrlConfig),
 		op("ListFunctionUrlConfigs", lambdaListFunctionUrlConfigs),
+		op("ListTags", lambdaListTags),
 	)
 }
 
 // lambdaOperation names a Lambda request by method and path.
 func lambdaOperation(r *http.Request) string {
 	parts := pathSegments(r)
+	if r.Method == http.MethodGet && len(parts) == 3 && parts[0] == "2017-03-31" && parts[1] == "tags" {
+		return "ListTags"
+	}
 	if r.Method != http.MethodGet || len(parts) < 2 || parts[1] != "functions" {
 		return r.Method + " " + r.URL.Path
 	}
@@ -153,4 +158,28 @@ func lambdaListFunctionUrlConfigs(c *call) error {
 		out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, c.functionURL(u))
 	}
 	return c.writeOutput(out)
+}
+
+// lambdaListTags answers a function's tags. Resource is the function's
+// ARN; a qualified ARN answers the function's own tags, which versions
+// and aliases share.
+func lambdaListTags(c *call) error {
+	arn := pathSegments(c.r)[2]
+	if !strings.HasPrefix(arn, "arn:") {
+		return c.invalidParameter("1 validation error detected: Value '%s' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:.*", arn)
+	}
+	// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+	if parts := strings.Split(arn, ":"); len(parts) == 8 {
+		arn = strings.Join(parts[:7], ":")
+	}
+	for _, f := range c.regionState().Functions {
+		if aws.ToString(f.FunctionArn) == arn {
+			tags := maps.Clone(f.Tags)
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			return c.writeOutput(&lambda.ListTagsOutput{Tags: tags})
+		}
+	}
+	return errorf(404, "ResourceNotFoundException", "Function not found: %s", arn)
 }

@@ -17,6 +17,7 @@ func init() {
 		opAction("ListDomainNames", "es:ListDomainNames", osListDomainNames),
 		opAction("DescribeDomain", "es:DescribeDomain", osDescribeDomain),
 		opAction("DescribeDomains", "es:DescribeDomains", osDescribeDomains),
+		opAction("ListTags", "es:ListTags", osListTags),
 	)
 }
 
@@ -31,6 +32,8 @@ func opensearchOperation(r *http.Request) string {
 		return "DescribeDomain"
 	case r.Method == http.MethodPost && len(parts) == 3 && parts[0] == "2021-01-01" && parts[1] == "opensearch" && parts[2] == "domain-info":
 		return "DescribeDomains"
+	case r.Method == http.MethodGet && len(parts) == 2 && parts[0] == "2021-01-01" && parts[1] == "tags":
+		return "ListTags"
 	}
 	return r.Method + " " + r.URL.Path
 }
@@ -54,14 +57,14 @@ func osListDomainNames(c *call) error {
 	out := &opensearch.ListDomainNamesOutput{DomainNames: []ostypes.DomainInfo{}}
 	for i := range c.regionState().Domains {
 		d := &c.regionState().Domains[i]
-		if t := engineType(d); want == "" || string(t) == want {
+		if t := engineType(&d.DomainStatus); want == "" || string(t) == want {
 			out.DomainNames = append(out.DomainNames, ostypes.DomainInfo{DomainName: d.DomainName, EngineType: t})
 		}
 	}
 	return c.writeOutput(out)
 }
 
-func (c *call) findDomain(name string) *ostypes.DomainStatus {
+func (c *call) findDomain(name string) *Domain {
 	for i := range c.regionState().Domains {
 		if d := &c.regionState().Domains[i]; aws.ToString(d.DomainName) == name {
 			return d
@@ -76,7 +79,7 @@ func osDescribeDomain(c *call) error {
 	if d == nil {
 		return errorf(409, "ResourceNotFoundException", "Domain not found: %s", name)
 	}
-	return c.writeOutput(&opensearch.DescribeDomainOutput{DomainStatus: d})
+	return c.writeOutput(&opensearch.DescribeDomainOutput{DomainStatus: &d.DomainStatus})
 }
 
 func osDescribeDomains(c *call) error {
@@ -91,8 +94,23 @@ func osDescribeDomains(c *call) error {
 	out := &opensearch.DescribeDomainsOutput{DomainStatusList: []ostypes.DomainStatus{}}
 	for _, name := range in.DomainNames {
 		if d := c.findDomain(name); d != nil {
-			out.DomainStatusList = append(out.DomainStatusList, *d)
+			out.DomainStatusList = append(out.DomainStatusList, d.DomainStatus)
 		}
 	}
 	return c.writeOutput(out)
+}
+
+// osListTags answers a domain's tags; the domain is named by its ARN in
+// the arn query parameter.
+func osListTags(c *call) error {
+	arn := c.r.URL.Query().Get("arn")
+	if !strings.HasPrefix(arn, "arn:") {
+		return c.invalidParameter("1 validation error detected: Value '%s' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:.+", arn)
+	}
+	for i := range c.regionState().Domains {
+		if d := &c.regionState().Domains[i]; aws.ToString(d.ARN) == arn {
+			return c.writeOutput(&opensearch.ListTagsOutput{TagList: append([]ostypes.Tag{}, d.Tags...)})
+		}
+	}
+	return errorf(409, "ResourceNotFoundException", "Domain not found: %s", arn)
 }

@@ -204,9 +204,13 @@ func newFullWorld() *fullWorld {
 	f.trail = &cloudsim.Trail{Trail: *fill(&cttypes.Trail{}), Status: fill(&cloudtrail.GetTrailStatusOutput{})}
 	f.trail.EventSelectors = *fill(&[]cttypes.EventSelector{})
 	f.trail.Name = aws.String("full-trail")
+	// ListTags names trails by ARN, so the filled ARN must be one.
+	f.trail.TrailARN = aws.String("arn:aws:cloudtrail:us-east-1:333333333333:trail/full-trail")
+	f.trail.Tags = *fill(&[]cttypes.Tag{})
 	r.Trails = []*cloudsim.Trail{f.trail}
 	f.key = &cloudsim.Key{KeyMetadata: *fill(&kmstypes.KeyMetadata{})}
 	f.key.KeyId = aws.String("full-key")
+	f.key.Tags = *fill(&[]kmstypes.Tag{})
 	r.Keys = []*cloudsim.Key{f.key}
 	f.rec = &cloudsim.ConfigurationRecorder{
 		ConfigurationRecorder: *fill(&configtypes.ConfigurationRecorder{}),
@@ -420,12 +424,27 @@ func TestRoundTripEveryMember(t *testing.T) {
 			}
 			return f.trail.EventSelectors, out.EventSelectors, err
 		}},
+		{"cloudtrail.ListTags", func() (any, any, error) {
+			out, err := cloudtrail.NewFromConfig(cfg).ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{aws.ToString(f.trail.TrailARN)}})
+			if err != nil {
+				return nil, nil, err
+			}
+			want := []cttypes.ResourceTag{{ResourceId: f.trail.TrailARN, TagsList: f.trail.Tags}}
+			return want, out.ResourceTagList, err
+		}},
 		{"kms.DescribeKey", func() (any, any, error) {
 			out, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: f.key.KeyId})
 			if err != nil {
 				return nil, nil, err
 			}
 			return f.key.KeyMetadata, out.KeyMetadata, err
+		}},
+		{"kms.ListResourceTags", func() (any, any, error) {
+			out, err := kms.NewFromConfig(cfg).ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: f.key.Arn})
+			if err != nil {
+				return nil, nil, err
+			}
+			return f.key.Tags, out.Tags, err
 		}},
 		{"config.DescribeConfigurationRecorders", func() (any, any, error) {
 			out, err := configservice.NewFromConfig(cfg).DescribeConfigurationRecorders(ctx, &configservice.DescribeConfigurationRecordersInput{})
@@ -528,16 +547,24 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 	r.InstanceUserData = map[string]string{"i-1": "#!/bin/sh\necho hello\n"}
 	r.DBClusters = []rdstypes.DBCluster{*fill(&rdstypes.DBCluster{})}
 	repo := &cloudsim.Repository{Repository: *fill(&ecrtypes.Repository{}), Policy: `{"Version":"2012-10-17"}`, LifecyclePolicy: `{"rules":[]}`}
+	// The tag calls name resources by ARN, so the filled ARNs must be ones.
+	repo.RepositoryArn = aws.String("arn:aws:ecr:us-east-1:333333333333:repository/full")
+	repo.Tags = *fill(&[]ecrtypes.Tag{})
 	r.Repositories = []*cloudsim.Repository{repo}
 	r.EKSClusters = []ekstypes.Cluster{*fill(&ekstypes.Cluster{})}
-	r.Domains = []ostypes.DomainStatus{*fill(&ostypes.DomainStatus{})}
+	r.Domains = []cloudsim.Domain{{DomainStatus: *fill(&ostypes.DomainStatus{}), Tags: *fill(&[]ostypes.Tag{})}}
+	r.Domains[0].ARN = aws.String("arn:aws:es:us-east-1:333333333333:domain/full")
 	lb := &cloudsim.LoadBalancer{LoadBalancer: *fill(&elbv2types.LoadBalancer{}), Listeners: *fill(&[]elbv2types.Listener{})}
 	lb.Attributes = []elbv2types.LoadBalancerAttribute{{Key: aws.String("deletion_protection.enabled"), Value: aws.String("true")}}
+	lb.Tags = *fill(&[]elbv2types.Tag{})
 	r.LoadBalancers = []*cloudsim.LoadBalancer{lb}
 	classic := &cloudsim.ClassicLoadBalancer{LoadBalancerDescription: *fill(&elbtypes.LoadBalancerDescription{}), Attributes: fill(&elbtypes.LoadBalancerAttributes{})}
+	classic.Tags = *fill(&[]elbtypes.Tag{})
 	r.ClassicLoadBalancers = []*cloudsim.ClassicLoadBalancer{classic}
 	fn := &cloudsim.Function{FunctionConfiguration: *fill(&lambdatypes.FunctionConfiguration{}), Policy: `{"Version":"2012-10-17"}`}
 	fn.FunctionUrls = []cloudsim.FunctionUrl{{FunctionUrlConfig: *fill(&lambdatypes.FunctionUrlConfig{})}}
+	fn.FunctionArn = aws.String("arn:aws:lambda:us-east-1:333333333333:function:" + aws.ToString(fn.FunctionName))
+	fn.Tags = *fill(&map[string]string{})
 	r.Functions = []*cloudsim.Function{fn}
 	w := &cloudsim.World{DefaultAccount: "333333333333", Accounts: []*cloudsim.Account{{Id: "333333333333", Regions: map[string]*cloudsim.Region{"us-east-1": r}}}}
 	s := cloudsim.NewServer(w)
@@ -587,6 +614,13 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 			}
 			return []ecrtypes.Repository{repo.Repository}, out.Repositories, err
 		}},
+		{"ecr.ListTagsForResource", func() (any, any, error) {
+			out, err := ecr.NewFromConfig(cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: repo.RepositoryArn})
+			if err != nil {
+				return nil, nil, err
+			}
+			return repo.Tags, out.Tags, err
+		}},
 		{"eks.DescribeCluster", func() (any, any, error) {
 			out, err := eks.NewFromConfig(cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: r.EKSClusters[0].Name})
 			if err != nil {
@@ -599,7 +633,14 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 			if err != nil {
 				return nil, nil, err
 			}
-			return r.Domains, out.DomainStatusList, err
+			return []ostypes.DomainStatus{r.Domains[0].DomainStatus}, out.DomainStatusList, err
+		}},
+		{"opensearch.ListTags", func() (any, any, error) {
+			out, err := opensearch.NewFromConfig(cfg).ListTags(ctx, &opensearch.ListTagsInput{ARN: r.Domains[0].ARN})
+			if err != nil {
+				return nil, nil, err
+			}
+			return r.Domains[0].Tags, out.TagList, err
 		}},
 		{"elbv2.DescribeLoadBalancers", func() (any, any, error) {
 			out, err := elbv2.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{})
@@ -622,6 +663,13 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 			}
 			return lb.Attributes, out.Attributes, err
 		}},
+		{"elbv2.DescribeTags", func() (any, any, error) {
+			out, err := elbv2.NewFromConfig(cfg).DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: []string{aws.ToString(lb.LoadBalancerArn)}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []elbv2types.TagDescription{{ResourceArn: lb.LoadBalancerArn, Tags: lb.Tags}}, out.TagDescriptions, err
+		}},
 		{"elb.DescribeLoadBalancers", func() (any, any, error) {
 			out, err := elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
 			if err != nil {
@@ -636,6 +684,13 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 			}
 			return classic.Attributes, out.LoadBalancerAttributes, err
 		}},
+		{"elb.DescribeTags", func() (any, any, error) {
+			out, err := elb.NewFromConfig(cfg).DescribeTags(ctx, &elb.DescribeTagsInput{LoadBalancerNames: []string{aws.ToString(classic.LoadBalancerName)}})
+			if err != nil {
+				return nil, nil, err
+			}
+			return []elbtypes.TagDescription{{LoadBalancerName: classic.LoadBalancerName, Tags: classic.Tags}}, out.TagDescriptions, err
+		}},
 		{"lambda.ListFunctions", func() (any, any, error) {
 			out, err := lambda.NewFromConfig(cfg).ListFunctions(ctx, &lambda.ListFunctionsInput{})
 			if err != nil {
@@ -649,6 +704,13 @@ func TestRoundTripWorkloadsEveryMember(t *testing.T) {
 				return nil, nil, err
 			}
 			return []lambdatypes.FunctionUrlConfig{fn.FunctionUrls[0].FunctionUrlConfig}, out.FunctionUrlConfigs, err
+		}},
+		{"lambda.ListTags", func() (any, any, error) {
+			out, err := lambda.NewFromConfig(cfg).ListTags(ctx, &lambda.ListTagsInput{Resource: fn.FunctionArn})
+			if err != nil {
+				return nil, nil, err
+			}
+			return fn.Tags, out.Tags, err
 		}},
 	}
 	for _, tc := range tests {

@@ -3,17 +3,20 @@ package cloudsim_test
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -280,7 +283,7 @@ func TestOpenSearch(t *testing.T) {
 	}
 	one, err := c.DescribeDomain(ctx, &opensearch.DescribeDomainInput{DomainName: aws.String("logs")})
 	check(t, err)
-	sameJSON(t, "domain", r.Domains[0], *one.DomainStatus)
+	sameJSON(t, "domain", r.Domains[0].DomainStatus, *one.DomainStatus)
 	many, err := c.DescribeDomains(ctx, &opensearch.DescribeDomainsInput{DomainNames: []string{"legacy", "gone", "logs"}})
 	check(t, err)
 	if len(many.DomainStatusList) != 2 || aws.ToString(many.DomainStatusList[0].DomainName) != "legacy" {
@@ -290,6 +293,70 @@ func TestOpenSearch(t *testing.T) {
 	wantErr(t, err, "ResourceNotFoundException", 409)
 	_, err = c.DescribeDomains(ctx, &opensearch.DescribeDomainsInput{DomainNames: []string{"a", "b", "c", "d", "e", "f"}})
 	wantErr(t, err, "ValidationException", 400)
+}
+
+// The tag calls answer a world file's tags, and each service's own error
+// for a resource it does not have.
+func TestTagCalls(t *testing.T) {
+	s, r := workFixture(t)
+	cfg := sdkConfig(t, s, workKey, "us-east-1")
+	arn := func(svc, res string) *string {
+		return aws.String("arn:aws:" + svc + ":us-east-1:" + workID + ":" + res)
+	}
+
+	osc := opensearch.NewFromConfig(cfg)
+	dt, err := osc.ListTags(ctx, &opensearch.ListTagsInput{ARN: r.Domains[0].ARN})
+	check(t, err)
+	if len(dt.TagList) != 1 || aws.ToString(dt.TagList[0].Key) != "team" || aws.ToString(dt.TagList[0].Value) != "search" {
+		t.Errorf("domain tags %+v", dt.TagList)
+	}
+	_, err = osc.ListTags(ctx, &opensearch.ListTagsInput{ARN: arn("es", "domain/gone")})
+	wantErr(t, err, "ResourceNotFoundException", 409)
+
+	lc := lambda.NewFromConfig(cfg)
+	ft, err := lc.ListTags(ctx, &lambda.ListTagsInput{Resource: arn("lambda", "function:api:live")})
+	check(t, err)
+	if !maps.Equal(ft.Tags, map[string]string{"env": "prod", "parapet:exception": "EXC-0001"}) {
+		t.Errorf("function tags %v", ft.Tags)
+	}
+	ft, err = lc.ListTags(ctx, &lambda.ListTagsInput{Resource: arn("lambda", "function:worker")})
+	check(t, err)
+	if ft.Tags == nil || len(ft.Tags) != 0 {
+		t.Errorf("untagged function tags %v", ft.Tags)
+	}
+	_, err = lc.ListTags(ctx, &lambda.ListTagsInput{Resource: arn("lambda", "function:gone")})
+	wantErr(t, err, "ResourceNotFoundException", 404)
+
+	_, err = ecr.NewFromConfig(cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: arn("ecr", "repository/gone")})
+	wantErr(t, err, "RepositoryNotFoundException", 400)
+	_, err = ecr.NewFromConfig(cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String("app")})
+	wantErr(t, err, "InvalidParameterException", 400)
+	_, err = kms.NewFromConfig(cfg).ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String("ffffffff-12ab-34cd-56ef-1234567890ab")})
+	wantErr(t, err, "NotFoundException", 400)
+	ct := cloudtrail.NewFromConfig(cfg)
+	_, err = ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{aws.ToString(arn("cloudtrail", "trail/gone"))}})
+	wantErr(t, err, "ResourceNotFoundException", 400)
+	_, err = ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{"gone"}})
+	wantErr(t, err, "CloudTrailARNInvalidException", 400)
+
+	v2 := elbv2.NewFromConfig(cfg)
+	tags, err := v2.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: []string{aws.ToString(r.LoadBalancers[0].LoadBalancerArn), aws.ToString(r.LoadBalancers[1].LoadBalancerArn)}})
+	check(t, err)
+	if len(tags.TagDescriptions) != 2 || aws.ToString(tags.TagDescriptions[1].ResourceArn) != aws.ToString(r.LoadBalancers[1].LoadBalancerArn) {
+		t.Errorf("v2 tag descriptions %+v", tags.TagDescriptions)
+	}
+	_, err = v2.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: []string{aws.ToString(r.LoadBalancers[0].LoadBalancerArn), aws.ToString(arn("elasticloadbalancing", "loadbalancer/app/gone/1"))}})
+	wantErr(t, err, "LoadBalancerNotFound", 400)
+	_, err = v2.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: make([]string, 21)})
+	wantErr(t, err, "ValidationError", 400)
+	classic := elb.NewFromConfig(cfg)
+	ctags, err := classic.DescribeTags(ctx, &elb.DescribeTagsInput{LoadBalancerNames: []string{"old", "bare"}})
+	check(t, err)
+	if len(ctags.TagDescriptions) != 2 || aws.ToString(ctags.TagDescriptions[1].LoadBalancerName) != "bare" {
+		t.Errorf("classic tag descriptions %+v", ctags.TagDescriptions)
+	}
+	_, err = classic.DescribeTags(ctx, &elb.DescribeTagsInput{LoadBalancerNames: []string{"old", "gone"}})
+	wantErr(t, err, "LoadBalancerNotFound", 400)
 }
 
 func TestLoadBalancers(t *testing.T) {

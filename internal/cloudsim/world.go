@@ -239,7 +239,7 @@ type Region struct {
 	DBClusters           []rdstypes.DBCluster
 	Repositories         []*Repository
 	EKSClusters          []ekstypes.Cluster
-	Domains              []ostypes.DomainStatus
+	Domains              []Domain
 	LoadBalancers        []*LoadBalancer
 	ClassicLoadBalancers []*ClassicLoadBalancer
 	Functions            []*Function
@@ -258,6 +258,13 @@ type Repository struct {
 	ecrtypes.Repository
 	Policy          string
 	LifecyclePolicy string
+	Tags            []ecrtypes.Tag
+}
+
+// Domain is an OpenSearch (or legacy Elasticsearch) domain with its tags.
+type Domain struct {
+	ostypes.DomainStatus
+	Tags []ostypes.Tag
 }
 
 // LoadBalancer is an Application, Network or Gateway Load Balancer with
@@ -267,6 +274,7 @@ type LoadBalancer struct {
 	elbv2types.LoadBalancer
 	Listeners  []elbv2types.Listener
 	Attributes []elbv2types.LoadBalancerAttribute
+	Tags       []elbv2types.Tag
 }
 
 // ClassicLoadBalancer is a Classic Load Balancer with its attributes
@@ -274,14 +282,17 @@ type LoadBalancer struct {
 type ClassicLoadBalancer struct {
 	elbtypes.LoadBalancerDescription
 	Attributes *elbtypes.LoadBalancerAttributes
+	Tags       []elbtypes.Tag
 }
 
 // Function is a Lambda function ($LATEST) with its resource policy (JSON
-// text, YAML allowed in a file; empty means none) and function URLs.
+// text, YAML allowed in a file; empty means none), function URLs and tags
+// (a mapping, as Lambda's ListTags answers them).
 type Function struct {
 	lambdatypes.FunctionConfiguration
 	Policy       string
 	FunctionUrls []FunctionUrl
+	Tags         map[string]string
 }
 
 // FunctionUrl is a function URL; Qualifier names the alias it serves
@@ -298,6 +309,7 @@ type Trail struct {
 	Status                 *cloudtrail.GetTrailStatusOutput
 	EventSelectors         []cttypes.EventSelector
 	AdvancedEventSelectors []cttypes.AdvancedEventSelector
+	Tags                   []cttypes.Tag
 }
 
 // Key is a KMS key with its rotation setting.
@@ -308,6 +320,8 @@ type Key struct {
 	KeyRotationEnabled   bool
 	RotationPeriodInDays *int32
 	NextRotationDate     *time.Time
+	// Tags are written in KMS's spelling: {TagKey, TagValue}.
+	Tags []kmstypes.Tag
 }
 
 // ConfigurationRecorder is an AWS Config recorder with its status.

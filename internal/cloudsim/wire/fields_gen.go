@@ -1248,6 +1248,9 @@ var generated = map[reflect.Type][]Field{
 		{Go: "LoadBalancers", Name: "LoadBalancers", Item: "member"},
 		{Go: "NextMarker", Name: "NextMarker"},
 	},
+	reflect.TypeFor[elbv2.DescribeTagsOutput](): {
+		{Go: "TagDescriptions", Name: "TagDescriptions", Item: "member"},
+	},
 	reflect.TypeFor[elbv2types.Action](): {
 		{Go: "AuthenticateCognitoConfig", Name: "AuthenticateCognitoConfig"},
 		{Go: "AuthenticateOidcConfig", Name: "AuthenticateOidcConfig"},
@@ -1374,6 +1377,14 @@ var generated = map[reflect.Type][]Field{
 		{Go: "Query", Name: "Query"},
 		{Go: "StatusCode", Name: "StatusCode"},
 	},
+	reflect.TypeFor[elbv2types.Tag](): {
+		{Go: "Key", Name: "Key"},
+		{Go: "Value", Name: "Value"},
+	},
+	reflect.TypeFor[elbv2types.TagDescription](): {
+		{Go: "ResourceArn", Name: "ResourceArn"},
+		{Go: "Tags", Name: "Tags", Item: "member"},
+	},
 	reflect.TypeFor[elbv2types.TargetGroupStickinessConfig](): {
 		{Go: "DurationSeconds", Name: "DurationSeconds"},
 		{Go: "Enabled", Name: "Enabled"},
@@ -1388,6 +1399,9 @@ var generated = map[reflect.Type][]Field{
 	reflect.TypeFor[elb.DescribeLoadBalancersOutput](): {
 		{Go: "LoadBalancerDescriptions", Name: "LoadBalancerDescriptions", Item: "member"},
 		{Go: "NextMarker", Name: "NextMarker"},
+	},
+	reflect.TypeFor[elb.DescribeTagsOutput](): {
+		{Go: "TagDescriptions", Name: "TagDescriptions", Item: "member"},
 	},
 	reflect.TypeFor[elbtypes.AccessLog](): {
 		{Go: "EmitInterval", Name: "EmitInterval"},
@@ -1476,6 +1490,14 @@ var generated = map[reflect.Type][]Field{
 		{Go: "GroupName", Name: "GroupName"},
 		{Go: "OwnerAlias", Name: "OwnerAlias"},
 	},
+	reflect.TypeFor[elbtypes.Tag](): {
+		{Go: "Key", Name: "Key"},
+		{Go: "Value", Name: "Value"},
+	},
+	reflect.TypeFor[elbtypes.TagDescription](): {
+		{Go: "LoadBalancerName", Name: "LoadBalancerName"},
+		{Go: "Tags", Name: "Tags", Item: "member"},
+	},
 	reflect.TypeFor[cloudtrail.DescribeTrailsOutput](): {
 		{Go: "TrailList", Name: "trailList"},
 	},
@@ -1503,6 +1525,10 @@ var generated = map[reflect.Type][]Field{
 		{Go: "TimeLoggingStarted", Name: "TimeLoggingStarted"},
 		{Go: "TimeLoggingStopped", Name: "TimeLoggingStopped"},
 	},
+	reflect.TypeFor[cloudtrail.ListTagsOutput](): {
+		{Go: "NextToken", Name: "NextToken"},
+		{Go: "ResourceTagList", Name: "ResourceTagList"},
+	},
 	reflect.TypeFor[cloudtrailtypes.AdvancedEventSelector](): {
 		{Go: "FieldSelectors", Name: "FieldSelectors"},
 		{Go: "Name", Name: "Name"},
@@ -1525,6 +1551,14 @@ var generated = map[reflect.Type][]Field{
 		{Go: "ExcludeManagementEventSources", Name: "ExcludeManagementEventSources"},
 		{Go: "IncludeManagementEvents", Name: "IncludeManagementEvents"},
 		{Go: "ReadWriteType", Name: "ReadWriteType"},
+	},
+	reflect.TypeFor[cloudtrailtypes.ResourceTag](): {
+		{Go: "ResourceId", Name: "ResourceId"},
+		{Go: "TagsList", Name: "TagsList"},
+	},
+	reflect.TypeFor[cloudtrailtypes.Tag](): {
+		{Go: "Key", Name: "Key"},
+		{Go: "Value", Name: "Value"},
 	},
 	reflect.TypeFor[cloudtrailtypes.Trail](): {
 		{Go: "CloudWatchLogsLogGroupArn", Name: "CloudWatchLogsLogGroupArn"},
@@ -1614,6 +1648,9 @@ var generated = map[reflect.Type][]Field{
 	},
 	reflect.TypeFor[opensearch.ListDomainNamesOutput](): {
 		{Go: "DomainNames", Name: "DomainNames"},
+	},
+	reflect.TypeFor[opensearch.ListTagsOutput](): {
+		{Go: "TagList", Name: "TagList"},
 	},
 	reflect.TypeFor[opensearchtypes.AIMLOptionsOutput](): {
 		{Go: "NaturalLanguageQueryGenerationOptions", Name: "NaturalLanguageQueryGenerationOptions"},
@@ -1822,6 +1859,10 @@ var generated = map[reflect.Type][]Field{
 	reflect.TypeFor[opensearchtypes.SoftwareUpdateOptions](): {
 		{Go: "AutoSoftwareUpdateEnabled", Name: "AutoSoftwareUpdateEnabled"},
 		{Go: "UseLatestServiceSoftwareForBlueGreen", Name: "UseLatestServiceSoftwareForBlueGreen"},
+	},
+	reflect.TypeFor[opensearchtypes.Tag](): {
+		{Go: "Key", Name: "Key"},
+		{Go: "Value", Name: "Value"},
 	},
 	reflect.TypeFor[opensearchtypes.VPCDerivedInfo](): {
 		{Go: "AvailabilityZones", Name: "AvailabilityZones"},

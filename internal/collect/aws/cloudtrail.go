@@ -21,6 +21,7 @@ var cloudtrailService = service{
 		"cloudtrail:DescribeTrails",
 		"cloudtrail:GetTrailStatus",
 		"cloudtrail:GetEventSelectors",
+		"cloudtrail:ListTags",
 	},
 	types:   []string{awsshape.TypeTrail},
 	account: []string{"Trails"},
@@ -32,6 +33,7 @@ type cloudtrailAPI interface {
 	DescribeTrails(context.Context, *cloudtrail.DescribeTrailsInput, ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error)
 	GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error)
 	GetEventSelectors(context.Context, *cloudtrail.GetEventSelectorsInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error)
+	cloudtrail.ListTagsAPIClient
 }
 
 // trailSet makes sure every trail is read once per account, from its
@@ -162,13 +164,31 @@ func (u *unit) readTrail(ctx context.Context, api cloudtrailAPI, t cttypes.Trail
 		fe.Path = "Trails"
 		u.acct.addError(fe)
 	}
-	if owned {
-		m := u.meta(home)
-		// Trail tags (cloudtrail:ListTags) are not read yet: the
-		// simulator does not serve ListTags, so the call could not be
-		// tested or kept in the verified policy.
-		u.emit(adaptTrail(m, shape, nil, errs))
+	if !owned {
+		return // another account's trail: its tags are its owner's to read
 	}
+	tags, err := u.trailTags(ctx, api, home, trailARN)
+	if err != nil {
+		errs = append(errs, u.fieldError(err, "Tags", trailARN, home))
+	}
+	u.emit(adaptTrail(u.meta(home), shape, tags, errs))
+}
+
+// trailTags reads a trail's tags in its home region, where CloudTrail
+// keeps them.
+func (u *unit) trailTags(ctx context.Context, api cloudtrailAPI, home, trailARN string) ([]cttypes.Tag, error) {
+	var tags []cttypes.Tag
+	p := cloudtrail.NewListTagsPaginator(api, &cloudtrail.ListTagsInput{ResourceIdList: []string{trailARN}})
+	err := paginate(ctx, u, home, "cloudtrail:ListTags", p.HasMorePages,
+		func(ctx context.Context) (*cloudtrail.ListTagsOutput, error) { return p.NextPage(ctx) },
+		func(o *cloudtrail.ListTagsOutput) {
+			for _, rt := range o.ResourceTagList {
+				if str(rt.ResourceId) == trailARN {
+					tags = append(tags, rt.TagsList...)
+				}
+			}
+		})
+	return tags, err
 }
 
 // trailShape joins a trail with its status and selectors; status or sel

@@ -18,6 +18,7 @@ var ecrService = service{
 		"ecr:DescribeRepositories",
 		"ecr:GetRepositoryPolicy",
 		"ecr:GetLifecyclePolicy",
+		"ecr:ListTagsForResource",
 	},
 	types:   []string{awsshape.TypeECRRepository},
 	collect: collectECR,
@@ -28,6 +29,7 @@ type ecrAPI interface {
 	ecr.DescribeRepositoriesAPIClient
 	GetRepositoryPolicy(context.Context, *ecr.GetRepositoryPolicyInput, ...func(*ecr.Options)) (*ecr.GetRepositoryPolicyOutput, error)
 	GetLifecyclePolicy(context.Context, *ecr.GetLifecyclePolicyInput, ...func(*ecr.Options)) (*ecr.GetLifecyclePolicyOutput, error)
+	ListTagsForResource(context.Context, *ecr.ListTagsForResourceInput, ...func(*ecr.Options)) (*ecr.ListTagsForResourceOutput, error)
 }
 
 // repositoryData is everything read about one repository.
@@ -37,6 +39,7 @@ type repositoryData struct {
 	// read: Errors say so).
 	Policy       *string
 	HasLifecycle bool
+	Tags         []ecrtypes.Tag
 	Errors       []asset.FieldError
 }
 
@@ -63,32 +66,39 @@ func (u *unit) fetchRepository(ctx context.Context, api ecrAPI, r ecrtypes.Repos
 	d := repositoryData{Repository: r}
 	uid := str(r.RepositoryArn)
 	gone := false
-	// get runs one call; the "not configured" code leaves the field at its
-	// zero value, other failures become a FieldError at path.
-	get := func(action, path, notConfigured string, fn func(context.Context) error) {
+	// get runs one call; the "not configured" codes leave the field at
+	// its zero value, other failures become a FieldError at path.
+	get := func(action, path string, fn func(context.Context) error, notConfigured ...string) {
 		if gone {
 			return
 		}
 		err := u.call(ctx, u.region, action, fn)
 		switch {
-		case err == nil, hasCode(err, notConfigured):
+		case err == nil, hasCode(err, notConfigured...):
 		case hasCode(err, "RepositoryNotFoundException"):
 			gone = true
 		default:
 			d.Errors = append(d.Errors, u.fieldError(err, path, uid, u.region))
 		}
 	}
-	get("ecr:GetRepositoryPolicy", "Policy", "RepositoryPolicyNotFoundException", func(ctx context.Context) error {
+	get("ecr:GetRepositoryPolicy", "Policy", func(ctx context.Context) error {
 		out, err := api.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: r.RepositoryName, RegistryId: r.RegistryId})
 		if err == nil {
 			d.Policy = out.PolicyText
 		}
 		return err
-	})
-	get("ecr:GetLifecyclePolicy", "HasLifecyclePolicy", "LifecyclePolicyNotFoundException", func(ctx context.Context) error {
+	}, "RepositoryPolicyNotFoundException")
+	get("ecr:GetLifecyclePolicy", "HasLifecyclePolicy", func(ctx context.Context) error {
 		out, err := api.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: r.RepositoryName, RegistryId: r.RegistryId})
 		if err == nil {
 			d.HasLifecycle = str(out.LifecyclePolicyText) != ""
+		}
+		return err
+	}, "LifecyclePolicyNotFoundException")
+	get("ecr:ListTagsForResource", "Tags", func(ctx context.Context) error {
+		out, err := api.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: r.RepositoryArn})
+		if err == nil {
+			d.Tags = out.Tags
 		}
 		return err
 	})
@@ -122,5 +132,9 @@ func adaptRepository(m meta, d repositoryData) (asset.Asset, error) {
 	if fe := policyField(d.Policy, "Policy", "ecr:GetRepositoryPolicy", &shape.Policy); fe != nil {
 		errs = append(errs, *fe)
 	}
-	return build(m, awsshape.TypeECRRepository, shape.RepositoryArn, shape.RepositoryName, nil, shape, rels, errs)
+	tags := map[string]string{}
+	for _, t := range d.Tags {
+		tags[str(t.Key)] = str(t.Value)
+	}
+	return build(m, awsshape.TypeECRRepository, shape.RepositoryArn, shape.RepositoryName, tags, shape, rels, errs)
 }

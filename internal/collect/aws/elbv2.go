@@ -20,6 +20,7 @@ var elbv2Service = service{
 		"elasticloadbalancing:DescribeLoadBalancers",
 		"elasticloadbalancing:DescribeListeners",
 		"elasticloadbalancing:DescribeLoadBalancerAttributes",
+		"elasticloadbalancing:DescribeTags",
 	},
 	types:   []string{awsshape.TypeLoadBalancer},
 	collect: collectELBv2,
@@ -30,6 +31,7 @@ type elbv2API interface {
 	elbv2.DescribeLoadBalancersAPIClient
 	elbv2.DescribeListenersAPIClient
 	DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error)
+	DescribeTags(context.Context, *elbv2.DescribeTagsInput, ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error)
 }
 
 // loadBalancerData is everything read about one load balancer.
@@ -38,6 +40,7 @@ type loadBalancerData struct {
 	// Listeners and Attributes are nil when they could not be read.
 	Listeners  []elbv2types.Listener
 	Attributes []elbv2types.LoadBalancerAttribute
+	Tags       []elbv2types.Tag
 	Errors     []asset.FieldError
 }
 
@@ -55,10 +58,35 @@ func collectELBv2(ctx context.Context, u *unit) {
 		u.listFailed(err)
 	}
 	m := u.meta(u.region)
-	collect.ForEach(ctx, lbs, u.c.opts.ServiceConcurrency, func(ctx context.Context, lb elbv2types.LoadBalancer) {
-		if d, ok := u.fetchLoadBalancer(ctx, api, lb); ok {
-			u.emit(adaptLoadBalancer(m, d))
+	arns := make([]string, len(lbs))
+	for i, lb := range lbs {
+		arns[i] = str(lb.LoadBalancerArn)
+	}
+	tags := describeTags(ctx, u, arns, func(ctx context.Context, batch []string) (map[string][]elbv2types.Tag, error) {
+		out, err := api.DescribeTags(ctx, &elbv2.DescribeTagsInput{ResourceArns: batch})
+		if err != nil {
+			return nil, err
 		}
+		got := map[string][]elbv2types.Tag{}
+		for _, td := range out.TagDescriptions {
+			got[str(td.ResourceArn)] = td.Tags
+		}
+		return got, nil
+	})
+	collect.ForEach(ctx, lbs, u.c.opts.ServiceConcurrency, func(ctx context.Context, lb elbv2types.LoadBalancer) {
+		lbTags, ok, tagErr := tags.of(str(lb.LoadBalancerArn))
+		if !ok {
+			return // deleted since the listing
+		}
+		d, ok := u.fetchLoadBalancer(ctx, api, lb)
+		if !ok {
+			return
+		}
+		d.Tags = lbTags
+		if tagErr != nil {
+			d.Errors = append(d.Errors, u.fieldError(tagErr, "Tags", str(lb.LoadBalancerArn), u.region))
+		}
+		u.emit(adaptLoadBalancer(m, d))
 	})
 }
 
@@ -161,5 +189,9 @@ func adaptLoadBalancer(m meta, d loadBalancerData) (asset.Asset, error) {
 	if shape.AccessLogsEnabled && shape.AccessLogsBucket != "" {
 		rels = append(rels, asset.Relation{Type: RelDeliversTo, Target: "arn:" + m.Partition + ":s3:::" + shape.AccessLogsBucket})
 	}
-	return build(m, awsshape.TypeLoadBalancer, shape.LoadBalancerArn, shape.LoadBalancerName, nil, shape, rels, d.Errors)
+	tags := map[string]string{}
+	for _, t := range d.Tags {
+		tags[str(t.Key)] = str(t.Value)
+	}
+	return build(m, awsshape.TypeLoadBalancer, shape.LoadBalancerArn, shape.LoadBalancerName, tags, shape, rels, d.Errors)
 }

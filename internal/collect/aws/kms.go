@@ -19,6 +19,7 @@ var kmsService = service{
 		"kms:ListKeys",
 		"kms:DescribeKey",
 		"kms:GetKeyRotationStatus",
+		"kms:ListResourceTags",
 	},
 	types:   []string{awsshape.TypeKMSKey},
 	collect: collectKMS,
@@ -27,6 +28,7 @@ var kmsService = service{
 // kmsAPI is the part of the KMS client the collector uses.
 type kmsAPI interface {
 	kms.ListKeysAPIClient
+	kms.ListResourceTagsAPIClient
 	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
 	GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
 }
@@ -39,10 +41,8 @@ type keyData struct {
 	// Rotation is nil when rotation does not apply to the key or could
 	// not be read.
 	Rotation *kms.GetKeyRotationStatusOutput
-	// Tags would come from kms:ListResourceTags, which is not called yet
-	// (the simulator does not serve it).
-	Tags   []kmstypes.Tag
-	Errors []asset.FieldError
+	Tags     []kmstypes.Tag
+	Errors   []asset.FieldError
 }
 
 func collectKMS(ctx context.Context, u *unit) {
@@ -102,6 +102,23 @@ func (u *unit) fetchKey(ctx context.Context, api kmsAPI, k kmstypes.KeyListEntry
 		} else {
 			d.Rotation = rot
 		}
+	}
+	if d.Metadata.KeyManager == kmstypes.KeyManagerTypeAws {
+		// AWS managed keys cannot carry tags: no call to spend.
+		return d, true
+	}
+	var tags []kmstypes.Tag
+	p := kms.NewListResourceTagsPaginator(api, &kms.ListResourceTagsInput{KeyId: k.KeyId, Limit: aws.Int32(50)})
+	err = paginate(ctx, u, r, "kms:ListResourceTags", p.HasMorePages,
+		func(ctx context.Context) (*kms.ListResourceTagsOutput, error) { return p.NextPage(ctx) },
+		func(o *kms.ListResourceTagsOutput) { tags = append(tags, o.Tags...) })
+	switch {
+	case hasCode(err, "NotFoundException"):
+		return d, false // deleted since DescribeKey
+	case err != nil:
+		d.Errors = append(d.Errors, u.fieldError(err, "Tags", uid, r))
+	default:
+		d.Tags = tags
 	}
 	return d, true
 }

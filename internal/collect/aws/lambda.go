@@ -22,6 +22,7 @@ var lambdaService = service{
 		"lambda:ListFunctions",
 		"lambda:GetPolicy",
 		"lambda:ListFunctionUrlConfigs",
+		"lambda:ListTags",
 	},
 	types:   []string{awsshape.TypeLambdaFunction},
 	collect: collectLambda,
@@ -32,6 +33,7 @@ type lambdaAPI interface {
 	lambda.ListFunctionsAPIClient
 	lambda.ListFunctionUrlConfigsAPIClient
 	GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
+	ListTags(context.Context, *lambda.ListTagsInput, ...func(*lambda.Options)) (*lambda.ListTagsOutput, error)
 }
 
 // functionData is everything kept about one function. The environment's
@@ -46,6 +48,7 @@ type functionData struct {
 	// URLAuthTypes are the AuthTypes of the function's URLs (nil when they
 	// could not be listed).
 	URLAuthTypes []string
+	Tags         map[string]string
 	Errors       []asset.FieldError
 }
 
@@ -133,6 +136,19 @@ func (u *unit) fetchFunction(ctx context.Context, api lambdaAPI, d *functionData
 	default:
 		d.URLAuthTypes = append([]string{}, auth...)
 	}
+	var tags *lambda.ListTagsOutput
+	err = u.call(ctx, u.region, "lambda:ListTags", func(ctx context.Context) (err error) {
+		tags, err = api.ListTags(ctx, &lambda.ListTagsInput{Resource: d.Function.FunctionArn})
+		return err
+	})
+	switch {
+	case hasCode(err, "ResourceNotFoundException"):
+		return false
+	case err != nil:
+		d.Errors = append(d.Errors, u.fieldError(err, "Tags", uid, u.region))
+	default:
+		d.Tags = tags.Tags
+	}
 	return true
 }
 
@@ -188,5 +204,5 @@ func adaptFunction(m meta, d functionData) (asset.Asset, error) {
 	if fe := policyField(d.Policy, "Policy", "lambda:GetPolicy", &shape.Policy); fe != nil {
 		errs = append(errs, *fe)
 	}
-	return build(m, awsshape.TypeLambdaFunction, shape.FunctionArn, shape.FunctionName, nil, shape, rels, errs)
+	return build(m, awsshape.TypeLambdaFunction, shape.FunctionArn, shape.FunctionName, maps.Clone(d.Tags), shape, rels, errs)
 }

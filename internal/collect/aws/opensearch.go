@@ -19,6 +19,7 @@ var opensearchService = service{
 	actions: []string{
 		"es:ListDomainNames",
 		"es:DescribeDomains",
+		"es:ListTags",
 	},
 	types:   []string{awsshape.TypeOpenSearch},
 	collect: collectOpenSearch,
@@ -28,6 +29,7 @@ var opensearchService = service{
 type opensearchAPI interface {
 	ListDomainNames(context.Context, *opensearch.ListDomainNamesInput, ...func(*opensearch.Options)) (*opensearch.ListDomainNamesOutput, error)
 	DescribeDomains(context.Context, *opensearch.DescribeDomainsInput, ...func(*opensearch.Options)) (*opensearch.DescribeDomainsOutput, error)
+	ListTags(context.Context, *opensearch.ListTagsInput, ...func(*opensearch.Options)) (*opensearch.ListTagsOutput, error)
 }
 
 // describeDomainsMax is the most domains one DescribeDomains call takes.
@@ -60,18 +62,38 @@ func collectOpenSearch(ctx context.Context, u *unit) {
 			for _, name := range batch {
 				arn := m.arn("es", "domain/"+name)
 				fe := u.fieldError(err, "", arn, u.region)
-				u.emit(adaptDomain(m, ostypes.DomainStatus{DomainName: &name, ARN: &arn}, []asset.FieldError{fe}))
+				u.emit(adaptDomain(m, ostypes.DomainStatus{DomainName: &name, ARN: &arn}, nil, []asset.FieldError{fe}))
 			}
 			return
 		}
 		// A domain deleted since the listing is left out of the answer.
 		for _, d := range out.DomainStatusList {
-			u.emit(adaptDomain(m, d, nil))
+			var errs []asset.FieldError
+			var tags *opensearch.ListTagsOutput
+			arn := str(d.ARN)
+			if arn == "" {
+				arn = m.arn("es", "domain/"+str(d.DomainName))
+			}
+			err := u.call(ctx, u.region, "es:ListTags", func(ctx context.Context) (err error) {
+				tags, err = api.ListTags(ctx, &opensearch.ListTagsInput{ARN: &arn})
+				return err
+			})
+			switch {
+			case hasCode(err, "ResourceNotFoundException"):
+				continue // deleted since DescribeDomains
+			case err != nil:
+				errs = append(errs, u.fieldError(err, "Tags", arn, u.region))
+			}
+			var tl []ostypes.Tag
+			if tags != nil {
+				tl = tags.TagList
+			}
+			u.emit(adaptDomain(m, d, tl, errs))
 		}
 	})
 }
 
-func adaptDomain(m meta, d ostypes.DomainStatus, errs []asset.FieldError) (asset.Asset, error) {
+func adaptDomain(m meta, d ostypes.DomainStatus, tags []ostypes.Tag, errs []asset.FieldError) (asset.Asset, error) {
 	shape := awsshape.OpenSearchDomain{
 		DomainName:               str(d.DomainName),
 		ARN:                      str(d.ARN),
@@ -124,5 +146,9 @@ func adaptDomain(m meta, d ostypes.DomainStatus, errs []asset.FieldError) (asset
 			errs = append(errs, *fe)
 		}
 	}
-	return build(m, awsshape.TypeOpenSearch, shape.ARN, shape.DomainName, nil, shape, rels, errs)
+	tm := map[string]string{}
+	for _, t := range tags {
+		tm[str(t.Key)] = str(t.Value)
+	}
+	return build(m, awsshape.TypeOpenSearch, shape.ARN, shape.DomainName, tm, shape, rels, errs)
 }

@@ -69,15 +69,15 @@ var services = []service{
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2", alias: "elbv2", prefix: "awsAwsquery",
-		roots: []string{"DescribeLoadBalancersOutput", "DescribeListenersOutput", "DescribeLoadBalancerAttributesOutput"},
+		roots: []string{"DescribeLoadBalancersOutput", "DescribeListenersOutput", "DescribeLoadBalancerAttributesOutput", "DescribeTagsOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing", alias: "elb", prefix: "awsAwsquery",
-		roots: []string{"DescribeLoadBalancersOutput", "DescribeLoadBalancerAttributesOutput"},
+		roots: []string{"DescribeLoadBalancersOutput", "DescribeLoadBalancerAttributesOutput", "DescribeTagsOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/cloudtrail", alias: "cloudtrail", prefix: "awsAwsjson11", json: true,
-		roots: []string{"DescribeTrailsOutput", "GetTrailStatusOutput", "GetEventSelectorsOutput"},
+		roots: []string{"DescribeTrailsOutput", "GetTrailStatusOutput", "GetEventSelectorsOutput", "ListTagsOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/guardduty", alias: "guardduty", prefix: "awsRestjson1", json: true,
@@ -85,7 +85,7 @@ var services = []service{
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/opensearch", alias: "opensearch", prefix: "awsRestjson1", json: true,
-		roots: []string{"ListDomainNamesOutput", "DescribeDomainOutput", "DescribeDomainsOutput"},
+		roots: []string{"ListDomainNamesOutput", "DescribeDomainOutput", "DescribeDomainsOutput", "ListTagsOutput"},
 	},
 	{
 		module: "github.com/aws/aws-sdk-go-v2/service/s3", alias: "s3", prefix: "awsRestxml",
