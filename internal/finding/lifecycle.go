@@ -216,12 +216,23 @@ func Delete(prev Finding, at time.Time) Step {
 // applying at at (it expired or was withdrawn). Any other finding is left
 // as it is.
 func Unsuppress(prev Finding, exceptionID string, at time.Time) Step {
+	return release(prev, exceptionID, at, ReasonExceptionEnd)
+}
+
+// Uncover opens a finding suppressed by exceptionID, whose scope no
+// longer covers it (the exception was narrowed) as of at. Any other
+// finding is left as it is.
+func Uncover(prev Finding, exceptionID string, at time.Time) Step {
+	return release(prev, exceptionID, at, ReasonNoException)
+}
+
+func release(prev Finding, exceptionID string, at time.Time, reason string) Step {
 	if prev.Status != StateSuppressed || prev.ExceptionID != exceptionID || exceptionID == "" {
 		return Step{Finding: prev, Exists: true}
 	}
 	f := prev
 	f.Status, f.ExceptionID, f.ChangedAt = StateOpen, "", at
-	return Step{Finding: f, Exists: true, Transition: Unsuppressed, Reason: ReasonExceptionEnd + " (" + exceptionID + ")"}
+	return Step{Finding: f, Exists: true, Transition: Unsuppressed, Reason: reason + " (" + exceptionID + ")"}
 }
 
 // Suppress puts an open finding under exceptionID, approved at at, whose

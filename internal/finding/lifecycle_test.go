@@ -265,6 +265,38 @@ func TestUnsuppress(t *testing.T) {
 	}
 }
 
+func TestUncover(t *testing.T) {
+	at := day(9)
+	st := Uncover(*base(StateSuppressed), "EXC-0", at)
+	if st.Transition != Unsuppressed || st.Reason != ReasonNoException+" (EXC-0)" || st.Finding.Status != StateOpen ||
+		st.Finding.ExceptionID != "" || !st.Finding.ChangedAt.Equal(at) || !st.Finding.OpenedAt.Equal(day(0)) {
+		t.Errorf("narrowed exception: %+v", st)
+	}
+	if st := Uncover(*base(StateSuppressed), "EXC-other", at); st.Transition != NoChange {
+		t.Errorf("another exception's finding moved: %+v", st)
+	}
+}
+
+func TestSuppress(t *testing.T) {
+	at := day(9)
+	st := Suppress(*base(StateOpen), "EXC-1", at)
+	if st.Transition != NewlySuppressed || st.Reason != "EXC-1" || st.Finding.Status != StateSuppressed ||
+		st.Finding.ExceptionID != "EXC-1" || !st.Finding.ChangedAt.Equal(at) {
+		t.Errorf("approval over an open finding: %+v", st)
+	}
+	if !st.Finding.OpenedAt.Equal(day(0)) || st.Finding.ReopenCount != 0 || st.Finding.LastStatus != base(StateOpen).LastStatus {
+		t.Errorf("an approval is no evaluation: %+v", st.Finding)
+	}
+	for _, tc := range []struct {
+		prev *Finding
+		exc  string
+	}{{base(StateSuppressed), "EXC-1"}, {base(StateResolved), "EXC-1"}, {base(StateOpen), ""}} {
+		if st := Suppress(*tc.prev, tc.exc, at); st.Transition != NoChange || !reflect.DeepEqual(st.Finding, *tc.prev) {
+			t.Errorf("suppress %s by %q changed it: %+v", tc.prev.Status, tc.exc, st)
+		}
+	}
+}
+
 func TestEventTypes(t *testing.T) {
 	for tr, want := range map[Transition]string{
 		Opened: "finding.opened", Reopened: "finding.reopened", Resolved: "finding.resolved",

@@ -204,41 +204,49 @@ func (g *Governance) Approve(ctx context.Context, id, by, role, comment string, 
 	if err != nil {
 		return saved, 0, err
 	}
-	n, err := g.suppressCovered(ctx, saved, now)
-	return saved, n, err
+	res, err := g.cover(ctx, saved, now)
+	return saved, res.Suppressed, err
 }
 
-// suppressCovered suppresses the open findings that e, if active, covers,
-// as a scan would: each finding's latest evaluation stands for a FAIL
-// result, matched with its asset's current tags. It runs after the
-// approval is saved: a stop in between leaves the findings to the next
-// scan, which suppresses them then.
-func (g *Governance) suppressCovered(ctx context.Context, e finding.Exception, now time.Time) (int, error) {
+// cover makes the findings e suppresses, if it is active, those its scope
+// covers, as a scan would decide: each finding's latest evaluation stands
+// for a FAIL result, matched with its asset's current tags. Open findings
+// it covers are suppressed; findings it suppressed and no longer covers
+// (an import narrowed it) open again. It runs after the exception is
+// saved: a stop in between leaves the findings to the next scan, which
+// decides the same.
+func (g *Governance) cover(ctx context.Context, e finding.Exception, now time.Time) (store.CoverResult, error) {
 	if !e.Active(now) {
-		return 0, nil
+		return store.CoverResult{}, nil
 	}
 	set, err := finding.NewExceptionSet([]finding.Exception{e}, g.Policy.TagKey)
 	if err != nil {
-		return 0, err
+		return store.CoverResult{}, err
 	}
+	// The candidates: the open findings of its checks, and those it
+	// suppresses already (of any check: a check may have left its scope).
 	filter := store.FindingFilter{Statuses: []finding.State{finding.StateOpen}}
 	if !e.Scope.AllChecks() {
 		filter.CheckIDs = e.Scope.Checks
 	}
 	open, err := g.Store.Findings(ctx, filter)
 	if err != nil {
-		return 0, fmt.Errorf("suppress findings under %s: %w", e.ID, err)
+		return store.CoverResult{}, fmt.Errorf("findings of exception %s: %w", e.ID, err)
+	}
+	mine, err := g.Store.Findings(ctx, store.FindingFilter{Statuses: []finding.State{finding.StateSuppressed}, ExceptionID: e.ID})
+	if err != nil {
+		return store.CoverResult{}, fmt.Errorf("findings of exception %s: %w", e.ID, err)
 	}
 	tagsOf := map[string]map[string]string{}
-	var covered []string
-	for _, f := range open {
+	covered := []string{}
+	for _, f := range slices.Concat(open, mine) {
 		var tags map[string]string
 		if e.Scope.UsesTags() {
 			t, ok := tagsOf[f.AssetUID]
 			if !ok {
 				a, err := g.Store.GetAsset(ctx, f.AssetUID)
 				if err != nil && !errors.Is(err, store.ErrNotFound) {
-					return 0, fmt.Errorf("suppress findings under %s: %w", e.ID, err)
+					return store.CoverResult{}, fmt.Errorf("findings of exception %s: %w", e.ID, err)
 				}
 				t = a.Tags // none for an asset the store does not hold
 				tagsOf[f.AssetUID] = t
@@ -251,7 +259,7 @@ func (g *Governance) suppressCovered(ctx context.Context, e finding.Exception, n
 			covered = append(covered, f.Fingerprint)
 		}
 	}
-	return g.Store.SuppressFindings(ctx, e.ID, covered, now)
+	return g.Store.CoverFindings(ctx, e.ID, covered, now)
 }
 
 // Reject records the refusal of a requested exception (finding.Reject).
@@ -384,12 +392,14 @@ func (g *Governance) Import(ctx context.Context, decls []finding.Declared, actor
 		if err != nil {
 			return out, err
 		}
-		// A declaration approved, or widened while approved, suppresses
-		// what it covers at once; one narrowed leaves the findings it no
-		// longer covers to the next scan, which opens them again.
-		if r.Suppressed, err = g.suppressCovered(ctx, saved, now); err != nil {
+		// A declaration approved or changed while approved takes effect
+		// at once: it suppresses what it now covers and releases what it
+		// no longer does.
+		res, err := g.cover(ctx, saved, now)
+		if err != nil {
 			return out, err
 		}
+		r.Suppressed, r.Reopened = res.Suppressed, r.Reopened+res.Reopened
 		out = append(out, r)
 	}
 	return out, nil

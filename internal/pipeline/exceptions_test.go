@@ -310,3 +310,52 @@ func TestExceptionStats(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 }
+
+// An approved declaration takes effect at import: it suppresses what it
+// covers, and narrowed it releases what it no longer covers, each at once.
+func TestImportCoversAtOnce(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	gov := governance(st)
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	vol2, vol3 := volume("vol-2", false), volume("vol-3", false)
+	if _, err := Scan(ctx, Options{Collector: &fakeCollector{assets: []asset.Asset{vol2, vol3}}, Engine: testEngine(t), Store: st,
+		Now: func() time.Time { return now }}); err != nil {
+		t.Fatal(err)
+	}
+	e := finding.Exception{ID: "EXC-V", Scope: finding.Scope{Checks: []string{"test-volume-encrypted"}, Assets: []string{vol2.UID, vol3.UID}},
+		Reason: "r", RequestedBy: "alice", Created: now, Expires: now.AddDate(0, 0, 60),
+		State: finding.ExceptionApproved, ApprovedBy: "bob", ApproverRole: "local-ciso", ApprovedAt: now}
+	status := func(v asset.Asset) finding.State {
+		t.Helper()
+		f, err := st.GetFinding(ctx, finding.Fingerprint("test-volume-encrypted", v.UID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Status
+	}
+	step := func(e finding.Exception, at time.Time, suppressed, reopened int) {
+		t.Helper()
+		res, err := gov.Import(ctx, []finding.Declared{declared(e, 2)}, "ci", "team.yaml", at, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].State != finding.ExceptionApproved || res[0].Suppressed != suppressed || res[0].Reopened != reopened {
+			t.Errorf("import: %+v, want %d suppressed and %d reopened", res[0], suppressed, reopened)
+		}
+	}
+	step(e, now, 2, 0)
+	if status(vol2) != finding.StateSuppressed || status(vol3) != finding.StateSuppressed {
+		t.Errorf("after the import: %s, %s", status(vol2), status(vol3))
+	}
+	narrowed := e
+	narrowed.Scope.Assets = []string{vol2.UID}
+	step(narrowed, now.Add(time.Hour), 0, 1)
+	if status(vol2) != finding.StateSuppressed || status(vol3) != finding.StateOpen {
+		t.Errorf("after the narrowing: %s, %s", status(vol2), status(vol3))
+	}
+	h, err := st.FindingHistory(ctx, finding.Fingerprint("test-volume-encrypted", vol3.UID))
+	if err != nil || len(h) != 3 || h[2].Transition != finding.Unsuppressed || h[2].Reason != finding.ReasonNoException+" (EXC-V)" {
+		t.Errorf("history of the released finding %+v, %v", h, err)
+	}
+}

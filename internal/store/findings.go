@@ -210,6 +210,14 @@ type FindingEvent struct {
 	ExceptionID string             `json:"exceptionId,omitempty"`
 }
 
+// CoverResult says what CoverFindings did.
+type CoverResult struct {
+	// Suppressed counts the open findings the exception now suppresses.
+	Suppressed int `json:"suppressed"`
+	// Reopened counts the findings it suppressed and no longer covers.
+	Reopened int `json:"reopened"`
+}
+
 // Fold collects what reconciling does to findings, for a backend to write
 // in its own way. Backends read the findings a scan touches, feed them to
 // Apply, Delete or Unsuppress, and write Findings (upserted by
@@ -290,11 +298,7 @@ func (f *Fold) Delete(prev finding.Finding, at time.Time) {
 
 // Unsuppress folds the end of exception exceptionID at at.
 func (f *Fold) Unsuppress(prev finding.Finding, exceptionID string, at time.Time) {
-	st := finding.Unsuppress(prev, exceptionID, at)
-	if st.Transition == finding.NoChange {
-		return
-	}
-	f.add(st, false, finding.HistoryEntry{At: at, ScanID: f.ScanID, ExceptionID: exceptionID}, at)
+	f.exceptionStep(finding.Unsuppress(prev, exceptionID, at), exceptionID, at)
 }
 
 // add records step st; opening says it created the finding, whose
@@ -302,7 +306,17 @@ func (f *Fold) Unsuppress(prev finding.Finding, exceptionID string, at time.Time
 // Suppress folds the approval of exception exceptionID, covering prev,
 // at at.
 func (f *Fold) Suppress(prev finding.Finding, exceptionID string, at time.Time) {
-	st := finding.Suppress(prev, exceptionID, at)
+	f.exceptionStep(finding.Suppress(prev, exceptionID, at), exceptionID, at)
+}
+
+// Uncover folds the narrowing of exception exceptionID, which no longer
+// covers prev, at at.
+func (f *Fold) Uncover(prev finding.Finding, exceptionID string, at time.Time) {
+	f.exceptionStep(finding.Uncover(prev, exceptionID, at), exceptionID, at)
+}
+
+// exceptionStep records a step an exception made without an evaluation.
+func (f *Fold) exceptionStep(st finding.Step, exceptionID string, at time.Time) {
 	if st.Transition == finding.NoChange {
 		return
 	}

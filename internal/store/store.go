@@ -84,11 +84,13 @@ type Store interface {
 	// exception exceptionID (which expired or was withdrawn), recording
 	// the transition and its event, and returns how many there were.
 	ReopenSuppressed(ctx context.Context, exceptionID string, at time.Time) (int, error)
-	// SuppressFindings puts under the exception exceptionID, just
-	// approved, those of the findings fingerprints that are open at at,
-	// recording the transition and its event, and returns how many there
-	// were. Unknown fingerprints and findings in other states are skipped.
-	SuppressFindings(ctx context.Context, exceptionID string, fingerprints []string, at time.Time) (int, error)
+	// CoverFindings makes the findings the exception exceptionID (just
+	// approved or changed) suppresses those of covered, as of at: those of
+	// covered that are open become suppressed by it, and those it
+	// suppresses that are not in covered open again. Each transition is
+	// recorded with its event. Unknown fingerprints and findings in other
+	// states are skipped.
+	CoverFindings(ctx context.Context, exceptionID string, covered []string, at time.Time) (CoverResult, error)
 	// GetFinding returns one finding by fingerprint, or ErrNotFound.
 	GetFinding(ctx context.Context, fingerprint string) (finding.Finding, error)
 	// Findings returns findings ordered by severity (critical first), then

@@ -408,7 +408,7 @@ func (s *Store) ReopenSuppressed(ctx context.Context, exceptionID string, at tim
 	if at.IsZero() {
 		return 0, fmt.Errorf("reopen findings suppressed by %s: zero time", exceptionID)
 	}
-	n, err := s.refold(ctx, `WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, exceptionID,
+	n, err := s.refold(ctx, `WHERE status = 'suppressed' AND exception_id = ? AND exception_id <> ''`, []any{exceptionID},
 		func(fold *store.Fold, f finding.Finding) { fold.Unsuppress(f, exceptionID, at) })
 	if err != nil {
 		return 0, fmt.Errorf("reopen findings suppressed by %s: %w", exceptionID, err)
@@ -416,36 +416,50 @@ func (s *Store) ReopenSuppressed(ctx context.Context, exceptionID string, at tim
 	return n, nil
 }
 
-// SuppressFindings implements store.Store.
-func (s *Store) SuppressFindings(ctx context.Context, exceptionID string, fingerprints []string, at time.Time) (int, error) {
+// CoverFindings implements store.Store.
+func (s *Store) CoverFindings(ctx context.Context, exceptionID string, covered []string, at time.Time) (store.CoverResult, error) {
+	var res store.CoverResult
 	if exceptionID == "" {
-		return 0, errors.New("suppress findings: empty exception ID")
+		return res, errors.New("cover findings: empty exception ID")
 	}
 	if at.IsZero() {
-		return 0, fmt.Errorf("suppress findings under %s: zero time", exceptionID)
+		return res, fmt.Errorf("cover findings by %s: zero time", exceptionID)
 	}
-	if len(fingerprints) == 0 {
-		return 0, nil
+	if covered == nil {
+		covered = []string{} // a JSON array, never null
 	}
-	list, err := json.Marshal(fingerprints)
+	list, err := json.Marshal(covered)
 	if err != nil {
-		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
+		return res, fmt.Errorf("cover findings by %s: %w", exceptionID, err)
 	}
-	n, err := s.refold(ctx, `WHERE fingerprint IN (SELECT value FROM json_each(?)) AND status = 'open' ORDER BY fingerprint`, string(list),
-		func(fold *store.Fold, f finding.Finding) { fold.Suppress(f, exceptionID, at) })
+	in := make(map[string]bool, len(covered))
+	for _, fp := range covered {
+		in[fp] = true
+	}
+	_, err = s.refold(ctx, `WHERE (status = 'open' AND fingerprint IN (SELECT value FROM json_each(?1)))
+	OR (status = 'suppressed' AND exception_id = ?2) ORDER BY fingerprint`, []any{string(list), exceptionID},
+		func(fold *store.Fold, f finding.Finding) {
+			switch {
+			case f.Status == finding.StateOpen:
+				fold.Suppress(f, exceptionID, at)
+				res.Suppressed++
+			case !in[f.Fingerprint]:
+				fold.Uncover(f, exceptionID, at)
+				res.Reopened++
+			}
+		})
 	if err != nil {
-		return 0, fmt.Errorf("suppress findings under %s: %w", exceptionID, err)
+		return store.CoverResult{}, fmt.Errorf("cover findings by %s: %w", exceptionID, err)
 	}
-	return n, nil
+	return res, nil
 }
 
-// refold folds step over the findings that where (with its one argument)
-// selects, in one transaction, writes what changed, and returns how many
+// refold folds step over the findings that where (with args) selects, in one transaction, writes what changed, and returns how many
 // changed.
-func (s *Store) refold(ctx context.Context, where string, arg any, step func(*store.Fold, finding.Finding)) (int, error) {
+func (s *Store) refold(ctx context.Context, where string, args []any, step func(*store.Fold, finding.Finding)) (int, error) {
 	var n int
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings `+where, arg)
+		found, err := queryFindings(ctx, tx, `SELECT `+findingColumns+` FROM findings `+where, args...)
 		if err != nil {
 			return err
 		}

@@ -475,7 +475,7 @@ func testReopenSuppressed(t *testing.T, s store.Store) {
 	}
 }
 
-func testSuppressFindings(t *testing.T, s store.Store) {
+func testCoverFindings(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	sc := newScan(t, s, "aws", day(0))
 	must(t, s.PutResults(ctx, sc.ID, []finding.Result{
@@ -488,36 +488,36 @@ func testSuppressFindings(t *testing.T, s store.Store) {
 	sc2 := newScan(t, s, "aws", day(1))
 	must(t, s.PutResults(ctx, sc2.ID, []finding.Result{mkResult("c1", "arn:d", "111111111111", finding.Pass, "high", day(1))}))
 	reconcile(t, s, sc2, day(1))
-
-	// a and b are open, c suppressed by another exception, d resolved,
-	// and the last fingerprint names no finding.
-	fps := []string{finding.Fingerprint("c1", "arn:a"), finding.Fingerprint("c1", "arn:c"), finding.Fingerprint("c1", "arn:d"), "nosuchfinding"}
-	n, err := s.SuppressFindings(ctx, "EXC-1", fps, day(2))
-	must(t, err)
-	if n != 1 {
-		t.Errorf("suppressed %d, want 1", n)
+	fp := func(uid string) string { return finding.Fingerprint("c1", uid) }
+	type state struct {
+		status finding.State
+		exc    string
 	}
-	for uid, want := range map[string]struct {
-		state finding.State
-		exc   string
-	}{"arn:a": {finding.StateSuppressed, "EXC-1"}, "arn:b": {finding.StateOpen, ""}, "arn:c": {finding.StateSuppressed, "EXC-2"}, "arn:d": {finding.StateResolved, ""}} {
-		f := getFinding(t, s, "c1", uid)
-		if f.Status != want.state || f.ExceptionID != want.exc {
-			t.Errorf("%s: %s by %q, want %s by %q", uid, f.Status, f.ExceptionID, want.state, want.exc)
+	expect := func(when string, want map[string]state) {
+		t.Helper()
+		for uid, w := range want {
+			if f := getFinding(t, s, "c1", uid); f.Status != w.status || f.ExceptionID != w.exc {
+				t.Errorf("%s, %s: %s by %q, want %s by %q", when, uid, f.Status, f.ExceptionID, w.status, w.exc)
+			}
 		}
 	}
+
+	// a and b are open, c suppressed by another exception, d resolved,
+	// and the last fingerprint names no finding: only a moves.
+	covered := []string{fp("arn:a"), fp("arn:c"), fp("arn:d"), "nosuchfinding"}
+	res, err := s.CoverFindings(ctx, "EXC-1", covered, day(2))
+	must(t, err)
+	if res != (store.CoverResult{Suppressed: 1}) {
+		t.Errorf("approval: %+v, want 1 suppressed", res)
+	}
+	expect("after the approval", map[string]state{"arn:a": {finding.StateSuppressed, "EXC-1"}, "arn:b": {finding.StateOpen, ""},
+		"arn:c": {finding.StateSuppressed, "EXC-2"}, "arn:d": {finding.StateResolved, ""}})
 	if f := getFinding(t, s, "c1", "arn:a"); !f.ChangedAt.Equal(day(2)) || !f.OpenedAt.Equal(day(0)) || f.LastStatus != finding.Fail {
 		t.Errorf("suppressed finding %+v", f)
 	}
-	h, err := s.FindingHistory(ctx, finding.Fingerprint("c1", "arn:a"))
-	must(t, err)
-	equal(t, "history", h, []finding.HistoryEntry{
-		{At: day(0), ScanID: sc.ID, Status: finding.Fail, Transition: finding.Opened},
-		{At: day(2), Transition: finding.NewlySuppressed, Reason: "EXC-1", ExceptionID: "EXC-1"},
-	})
 	es, err := s.Events(ctx, store.EventFilter{Types: []string{"finding.suppressed"}, Since: day(2)})
 	must(t, err)
-	if len(es) != 1 || es[0].Subject != finding.Fingerprint("c1", "arn:a") || !es[0].Time.Equal(day(2)) {
+	if len(es) != 1 || es[0].Subject != fp("arn:a") || !es[0].Time.Equal(day(2)) {
 		t.Errorf("suppressed events %+v", es)
 	} else {
 		var p store.FindingEvent
@@ -526,22 +526,37 @@ func testSuppressFindings(t *testing.T, s store.Store) {
 			t.Errorf("suppressed event payload %s", es[0].Payload)
 		}
 	}
-	// Approving again changes nothing; the exception's end reopens it.
-	n, err = s.SuppressFindings(ctx, "EXC-1", fps, day(3))
+	// The same coverage again changes nothing.
+	res, err = s.CoverFindings(ctx, "EXC-1", covered, day(3))
 	must(t, err)
-	if n != 0 {
-		t.Errorf("second suppression: %d", n)
+	if res != (store.CoverResult{}) {
+		t.Errorf("same coverage again: %+v", res)
 	}
-	if n, err = s.ReopenSuppressed(ctx, "EXC-1", day(4)); err != nil || n != 1 {
-		t.Errorf("reopen after suppression: %d, %v", n, err)
+
+	// Narrowed to b: b is suppressed, a opens again, c keeps EXC-2.
+	res, err = s.CoverFindings(ctx, "EXC-1", []string{fp("arn:b")}, day(4))
+	must(t, err)
+	if res != (store.CoverResult{Suppressed: 1, Reopened: 1}) {
+		t.Errorf("narrowing: %+v, want 1 suppressed and 1 reopened", res)
 	}
-	if n, err = s.SuppressFindings(ctx, "EXC-1", nil, day(4)); err != nil || n != 0 {
-		t.Errorf("no fingerprints: %d, %v", n, err)
+	expect("after the narrowing", map[string]state{"arn:a": {finding.StateOpen, ""}, "arn:b": {finding.StateSuppressed, "EXC-1"},
+		"arn:c": {finding.StateSuppressed, "EXC-2"}})
+	h, err := s.FindingHistory(ctx, fp("arn:a"))
+	must(t, err)
+	equal(t, "history", h, []finding.HistoryEntry{
+		{At: day(0), ScanID: sc.ID, Status: finding.Fail, Transition: finding.Opened},
+		{At: day(2), Transition: finding.NewlySuppressed, Reason: "EXC-1", ExceptionID: "EXC-1"},
+		{At: day(4), Transition: finding.Unsuppressed, Reason: finding.ReasonNoException + " (EXC-1)", ExceptionID: "EXC-1"},
+	})
+	// Covering nothing releases everything it suppressed.
+	if res, err = s.CoverFindings(ctx, "EXC-1", nil, day(5)); err != nil || res != (store.CoverResult{Reopened: 1}) {
+		t.Errorf("no fingerprints: %+v, %v", res, err)
 	}
-	if _, err := s.SuppressFindings(ctx, "", fps, day(4)); err == nil {
+	expect("covering nothing", map[string]state{"arn:b": {finding.StateOpen, ""}, "arn:c": {finding.StateSuppressed, "EXC-2"}})
+	if _, err := s.CoverFindings(ctx, "", covered, day(5)); err == nil {
 		t.Error("empty exception ID accepted")
 	}
-	if _, err := s.SuppressFindings(ctx, "EXC-1", fps, time.Time{}); err == nil {
+	if _, err := s.CoverFindings(ctx, "EXC-1", covered, time.Time{}); err == nil {
 		t.Error("zero time accepted")
 	}
 }

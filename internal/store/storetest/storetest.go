@@ -54,7 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReconcileValidation", testReconcileValidation},
 		{"DeletedAssets", testDeletedAssets},
 		{"ReopenSuppressed", testReopenSuppressed},
-		{"SuppressFindings", testSuppressFindings},
+		{"CoverFindings", testCoverFindings},
 		{"FindingFilters", testFindingFilters},
 		{"FindingStats", testFindingStats},
 		{"AssetChanges", testAssetChanges},
