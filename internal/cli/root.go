@@ -114,6 +114,7 @@ result so findings can be tracked from first sight to fix.`,
 		newEventsCmd(g),
 		newDriftCmd(g),
 		newExceptionsCmd(g),
+		newPruneCmd(g),
 	)
 	return root
 }

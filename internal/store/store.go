@@ -135,7 +135,32 @@ type Store interface {
 	// Events returns outbox events in ID order.
 	Events(ctx context.Context, f EventFilter) ([]Event, error)
 
+	// Prune deletes what is older than r.Before (see PruneRequest) in one
+	// transaction, and returns what it deleted; with r.DryRun it only
+	// counts.
+	Prune(ctx context.Context, r PruneRequest) (PruneSummary, error)
+
 	Close() error
+}
+
+// PruneRequest asks to delete the data older than Before: the scans
+// started before it with their results (but the latest scan of each
+// provider), the asset versions that stopped being current before it, the
+// assets found deleted before it, and the outbox events before it.
+// Findings, their transitions and exceptions with their audit trail are
+// kept whatever their age: they are the record.
+type PruneRequest struct {
+	Before time.Time
+	DryRun bool
+}
+
+// PruneSummary counts what a prune deleted (or, dry, would delete).
+type PruneSummary struct {
+	Scans         int `json:"scans"`
+	Results       int `json:"results"`
+	AssetVersions int `json:"assetVersions"`
+	Assets        int `json:"assets"`
+	Events        int `json:"events"`
 }
 
 // ScanStatus is where a scan is in its life.

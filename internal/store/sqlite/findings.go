@@ -355,26 +355,33 @@ FROM (VALUES `, 11, `) AS v JOIN results r ON r.id = v.column2 WHERE findings.fi
 		}
 	}
 
-	slices.SortFunc(fold.History, func(a, b store.FoldEntry) int {
-		return cmp.Or(strings.Compare(a.Fingerprint, b.Fingerprint), a.At.Compare(b.At), strings.Compare(a.ScanID, b.ScanID))
-	})
-	if err := bulkWrite(ctx, tx, nil, `INSERT INTO finding_history
-(fingerprint, at, scan_id, status, transition, reason, exception_id, message, open_for) VALUES `, 9,
-		` ON CONFLICT DO NOTHING`, len(fold.History), func(i int, dst []any) []any {
-			h := &fold.History[i]
-			var openFor any
-			if h.Transition == finding.Resolved {
-				openFor = h.OpenFor.Microseconds()
-			}
-			return append(dst, h.Fingerprint, dbTime(h.At), h.ScanID, string(h.Status), string(h.Transition), h.Reason,
-				h.ExceptionID, h.Message, openFor)
-		}); err != nil {
+	if err := insertHistory(ctx, tx, fold.History); err != nil {
 		return fmt.Errorf("write finding history: %w", err)
 	}
 	if err := insertFoldEvents(ctx, tx, fold); err != nil {
 		return fmt.Errorf("write events: %w", err)
 	}
 	return nil
+}
+
+// insertHistory writes history entries in key order (neighbouring
+// pages), ignoring those already present, so a repeated write adds
+// nothing.
+func insertHistory(ctx context.Context, tx *sql.Tx, history []store.FoldEntry) error {
+	slices.SortFunc(history, func(a, b store.FoldEntry) int {
+		return cmp.Or(strings.Compare(a.Fingerprint, b.Fingerprint), a.At.Compare(b.At), strings.Compare(a.ScanID, b.ScanID))
+	})
+	return bulkWrite(ctx, tx, nil, `INSERT INTO finding_history
+(fingerprint, at, scan_id, status, transition, reason, exception_id, message, open_for) VALUES `, 9,
+		` ON CONFLICT DO NOTHING`, len(history), func(i int, dst []any) []any {
+			h := &history[i]
+			var openFor any
+			if h.Transition == finding.Resolved {
+				openFor = h.OpenFor.Microseconds()
+			}
+			return append(dst, h.Fingerprint, dbTime(h.At), h.ScanID, string(h.Status), string(h.Transition), h.Reason,
+				h.ExceptionID, h.Message, openFor)
+		})
 }
 
 func queryFindings(ctx context.Context, q interface {

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeletedAssets", testDeletedAssets},
 		{"ReopenSuppressed", testReopenSuppressed},
 		{"CoverFindings", testCoverFindings},
+		{"Prune", testPrune},
 		{"FindingFilters", testFindingFilters},
 		{"FindingStats", testFindingStats},
 		{"AssetChanges", testAssetChanges},
