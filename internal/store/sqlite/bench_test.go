@@ -272,3 +272,49 @@ func benchRescan(b *testing.B, every int) {
 	}
 	cpu.report(b)
 }
+
+// BenchmarkPrune100k prunes a day-old scan of 100,000 assets and results
+// that opened 100,000 findings, a newer scan having changed every asset:
+// 100,000 results, versions and events go, and 100,000 openings are kept
+// as history rows.
+func BenchmarkPrune100k(b *testing.B) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var cpu cpuClock
+	for b.Loop() {
+		b.StopTimer()
+		s, _ := openTemp(b)
+		for day, fail := range []bool{true, false} {
+			at := t0.AddDate(0, 0, day)
+			id := benchScanAt(b, s, at)
+			as := benchAssets(b, benchN, "p", at)
+			for i := range as {
+				as[i].Tags = map[string]string{"day": fmt.Sprint(day)}
+				as[i].Hash = as[i].ComputeHash()
+			}
+			if err := s.PutAssets(ctx, id, as); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.PutResults(ctx, id, reconcileResults(at, func(int) bool { return fail })); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Reconcile(ctx, store.ReconcileRequest{ScanID: id, At: at}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		cpu.begin()
+		sum, err := s.Prune(ctx, store.PruneRequest{Before: t0.Add(12 * time.Hour)})
+		cpu.end()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Results != benchN || sum.AssetVersions != benchN || sum.Events != benchN {
+			b.Fatalf("pruned %+v", sum)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	cpu.report(b)
+}

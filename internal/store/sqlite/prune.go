@@ -52,7 +52,7 @@ SELECT id FROM scans s WHERE started_at < ?1 AND id <> (
 			// A version that is not current ended when it was last seen;
 			// those of assets gone above go whatever their dates.
 			{&sum.AssetVersions, `DELETE FROM asset_versions
-WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.version_id = asset_versions.id)
+WHERE id NOT IN (SELECT version_id FROM assets)
 	AND (last_seen_at < ?1 OR NOT EXISTS (SELECT 1 FROM assets a WHERE a.uid = asset_versions.uid))`},
 			{nil, `DELETE FROM asset_deletions WHERE NOT EXISTS (SELECT 1 FROM asset_versions v WHERE v.id = asset_deletions.version_id)`},
 			{&sum.Events, `DELETE FROM events WHERE time < ?1`},
