@@ -163,3 +163,44 @@ func TestDriftNeedsAnInventory(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// The same configuration in Terraform's JSON syntax (as CDK for Terraform
+// writes it), scanned as a file or as a directory, fails the same checks
+// as the .tf form, located in the JSON file.
+func TestSameChecksOnTerraformJSON(t *testing.T) {
+	fails := func(args ...string) ([]string, jsonReport) {
+		t.Helper()
+		code, out, errOut := run(t, append([]string{"scan", "iac"}, append(args, "-o", "json")...)...)
+		if code != ExitFindings {
+			t.Fatalf("scan iac %v exit %d, want %d (findings)\n%s", args, code, ExitFindings, errOut)
+		}
+		rep := decodeReport(t, out)
+		var fs []string
+		for _, r := range rep.Results {
+			if r.Status == finding.Fail {
+				fs = append(fs, r.CheckID+" "+r.AssetType+" "+r.AssetName)
+			}
+		}
+		sort.Strings(fs)
+		return fs, rep
+	}
+	want, _ := fails(filepath.Join(shiftDir, "main.tf"))
+	for _, path := range []string{filepath.Join(shiftDir, "json", "main.tf.json"), filepath.Join(shiftDir, "json")} {
+		got, rep := fails(path)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: .tf.json and .tf disagree\njson:\n%s\ntf:\n%s", path, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		found := false
+		for _, r := range rep.Results {
+			if r.CheckID == "aws-ec2-sg-internet-ssh" && r.Status == finding.Fail {
+				found = true
+				if r.Location == nil || r.Location.File != "main.tf.json" || r.Location.StartLine != 14 {
+					t.Errorf("%s: SSH finding located at %+v, want main.tf.json:14", path, r.Location)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: the open SSH port was not flagged", path)
+		}
+	}
+}

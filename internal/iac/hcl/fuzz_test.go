@@ -48,3 +48,36 @@ func FuzzLoadDir(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoadJSON feeds arbitrary JSON configurations, beside a .tf file, to
+// the loader: the JSON translation must never panic.
+func FuzzLoadJSON(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "json_*", "*.tf.json"))
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add(`{"resource": {"a_b": {"c": {"count": 2, "v": "${count.index}"}}}}`)
+	f.Add(`{"resource": {"a_b": {"c": {"dynamic": {"d": {"for_each": "${range(2)}", "content": {"v": "${d.value}"}}}}}}}`)
+	f.Add(`{"variable": {"v": {"type": "map(string)", "default": {"k": "${x}"}}}, "locals": {"a": "${var.v}"}}`)
+	f.Add(`{"resource": {"a_b": {"c": [{"//": "parapet:ignore:x why"}, {"v": 1}]}}}`)
+	f.Fuzz(func(t *testing.T, main string) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), []byte(main), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "other.tf"), []byte(`locals { b = 1 }`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, diags := LoadDir(context.Background(), dir, Options{})
+		if m == nil {
+			t.Fatal("nil module")
+		}
+		for _, d := range diags {
+			if strings.Contains(d.Message, "internal error") {
+				t.Fatalf("%s", d)
+			}
+		}
+	})
+}

@@ -350,7 +350,6 @@ func TestLoadDir(t *testing.T) {
 				{`aws_s3_bucket.chained["two"]`, "source", tfmodel.Ref{Address: `aws_s3_bucket.over_each["two"]`, Attribute: "arn"}},
 			},
 			diags: []diagWant{
-				{iac.SevWarning, "ignored.tf.json", 0, "JSON configuration files are not read"},
 				{iac.SevWarning, "self/main.tf", 1, `module "again" calls itself`},
 				{iac.SevWarning, "main.tf", 10, "more than the 10000 instances"},
 				{iac.SevWarning, "main.tf", 15, "is a list; Terraform needs a map or a set"},

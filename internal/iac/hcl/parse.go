@@ -20,7 +20,7 @@ import (
 	"github.com/parapet-dev/parapet/internal/iac"
 )
 
-// parsedFile is one .tf file that parsed cleanly.
+// parsedFile is one .tf or .tf.json file that parsed cleanly.
 type parsedFile struct {
 	rel  string // relative to the loaded root, slash-separated
 	body *hclsyntax.Body
@@ -28,6 +28,9 @@ type parsedFile struct {
 	// comment, for attaching suppressions to blocks.
 	ignores      []ignoreComment
 	commentLines map[int]bool
+	// keyedIgnores are a JSON file's suppressions, by resource address:
+	// they are written inside the resource, so need no line matching.
+	keyedIgnores map[string][]ignoreComment
 }
 
 type ignoreComment struct {
@@ -126,12 +129,12 @@ var moduleMeta = map[string]bool{"source": true, "version": true, "count": true,
 
 // Terraform ignores editor droppings and hidden files.
 func isConfigFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") && !strings.HasPrefix(name, ".") &&
+	return (strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")) && !strings.HasPrefix(name, ".") &&
 		!strings.HasPrefix(name, "#") && !strings.HasSuffix(name, "~")
 }
 
 func isOverride(name string) bool {
-	base := strings.TrimSuffix(name, ".tf")
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
 	return base == "override" || strings.HasSuffix(base, "_override")
 }
 
@@ -151,12 +154,8 @@ func (l *loader) parseDir(ctx context.Context, dir string) *modSource {
 		if e.IsDir() {
 			continue
 		}
-		switch {
-		case isConfigFile(e.Name()):
+		if isConfigFile(e.Name()) {
 			names = append(names, e.Name())
-		case strings.HasSuffix(e.Name(), ".tf.json"):
-			l.addDiag(iac.Diagnostic{File: joinRel(rel, e.Name()), Severity: iac.SevWarning,
-				Message: "JSON configuration files are not read; its resources are not scanned"})
 		}
 	}
 	sort.Strings(names)
@@ -218,6 +217,9 @@ func parseFile(path, rel string) (*parsedFile, []iac.Diagnostic) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, []iac.Diagnostic{{File: rel, Severity: iac.SevError, Message: fmt.Sprintf("cannot read file: %v", err)}}
+	}
+	if strings.HasSuffix(rel, ".json") {
+		return parseJSONFile(src, rel)
 	}
 	f, diags := hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	if diags.HasErrors() {

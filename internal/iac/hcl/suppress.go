@@ -102,6 +102,10 @@ func inTemplate(body *hclsyntax.Body, off int) bool {
 // attachIgnores gives each resource block the parapet:ignore comments
 // written inside it or on the comment lines directly above it.
 func (l *loader) attachIgnores(src *modSource, f *parsedFile) {
+	if f.keyedIgnores != nil {
+		l.attachKeyedIgnores(src, f)
+		return
+	}
 	if len(f.ignores) == 0 {
 		return
 	}
@@ -129,15 +133,33 @@ func (l *loader) attachIgnores(src *modSource, f *parsedFile) {
 			}
 			target = starts[ln]
 		}
-		switch {
-		case c.checkID == "" || c.checkID == "*":
-			l.addDiag(iac.Diagnostic{File: f.rel, Line: c.line, Severity: iac.SevWarning,
-				Message: "parapet:ignore needs an explicit check id (parapet:ignore:<check-id> <reason>); the comment is ignored"})
-		case target == nil:
-			l.addDiag(iac.Diagnostic{File: f.rel, Line: c.line, Severity: iac.SevWarning,
-				Message: fmt.Sprintf("parapet:ignore:%s is not attached to a resource block; it is ignored", c.checkID)})
-		default:
-			target.ignores = append(target.ignores, *c)
+		l.attachIgnore(f, c, target)
+	}
+}
+
+// attachKeyedIgnores gives each resource of a JSON file the suppressions
+// written inside it.
+func (l *loader) attachKeyedIgnores(src *modSource, f *parsedFile) {
+	for _, key := range sortedKeys(f.keyedIgnores) {
+		target := src.resByKey[key]
+		if target != nil && target.file != f {
+			target = nil // a duplicate of a resource declared elsewhere: not read
 		}
+		for i := range f.keyedIgnores[key] {
+			l.attachIgnore(f, &f.keyedIgnores[key][i], target)
+		}
+	}
+}
+
+func (l *loader) attachIgnore(f *parsedFile, c *ignoreComment, target *resDecl) {
+	switch {
+	case c.checkID == "" || c.checkID == "*":
+		l.addDiag(iac.Diagnostic{File: f.rel, Line: c.line, Severity: iac.SevWarning,
+			Message: "parapet:ignore needs an explicit check id (parapet:ignore:<check-id> <reason>); the comment is ignored"})
+	case target == nil:
+		l.addDiag(iac.Diagnostic{File: f.rel, Line: c.line, Severity: iac.SevWarning,
+			Message: fmt.Sprintf("parapet:ignore:%s is not attached to a resource block; it is ignored", c.checkID)})
+	default:
+		target.ignores = append(target.ignores, *c)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/parapet-dev/parapet/internal/asset"
@@ -63,15 +64,19 @@ func init() {
 // Framework implements iac.Loader.
 func (l *ConfigLoader) Framework() string { return FrameworkConfig }
 
-// Detect implements iac.Loader: a .tf file.
+// Detect implements iac.Loader: a .tf or .tf.json file.
 func (l *ConfigLoader) Detect(path string, _ []byte) bool {
-	return strings.HasSuffix(path, ".tf")
+	return isConfigFile(path)
+}
+
+func isConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
 }
 
 // Load implements iac.Loader. A .tf file is read with the rest of its
 // directory (variables and locals live in other files), and only the
 // resources written in it are kept. A directory is searched for root
-// configurations: every directory holding .tf files that no other one
+// configurations: every directory holding .tf or .tf.json files that no other one
 // calls as a local module. Paths in assets and diagnostics are relative to
 // path (or to the file's directory).
 func (l *ConfigLoader) Load(ctx context.Context, path string) (*iac.Result, error) {
@@ -158,7 +163,7 @@ func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor"
 }
 
-// findRoots lists the root configurations under dir: directories with .tf
+// findRoots lists the root configurations under dir: directories with .tf or .tf.json
 // files that are not the source of a local module call ("./modules/x")
 // from another directory of the tree. A tree whose only configuration is
 // a module is still read, as a root.
@@ -185,7 +190,7 @@ func findRoots(ctx context.Context, dir string) ([]string, []iac.Diagnostic) {
 			return nil
 		}
 		name := d.Name()
-		if !strings.HasSuffix(name, ".tf") || strings.HasPrefix(name, ".") {
+		if !isConfigFile(name) || strings.HasPrefix(name, ".") {
 			return nil
 		}
 		parent := filepath.Dir(p)
@@ -222,6 +227,9 @@ func localModuleSources(file string) []string {
 	if err != nil {
 		return nil
 	}
+	if strings.HasSuffix(file, ".json") {
+		return jsonModuleSources(b, file)
+	}
 	f, diags := hclsyntax.ParseConfig(b, file, hcl.InitialPos)
 	if diags.HasErrors() && f == nil {
 		return nil
@@ -240,13 +248,55 @@ func localModuleSources(file string) []string {
 			continue
 		}
 		v, d := attr.Expr.Value(nil)
-		if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+		if d.HasErrors() {
 			continue
 		}
-		s := v.AsString()
-		if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
-			out = append(out, filepath.FromSlash(s))
+		if s, ok := localSource(v); ok {
+			out = append(out, s)
 		}
 	}
 	return out
+}
+
+var (
+	moduleSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "module", LabelNames: []string{"name"}}}}
+	sourceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
+)
+
+// jsonModuleSources is localModuleSources for a .tf.json file, through
+// HCL's syntax-independent schema decoding.
+func jsonModuleSources(b []byte, file string) []string {
+	f, diags := hcljson.Parse(b, file)
+	if diags.HasErrors() {
+		return nil
+	}
+	content, _, _ := f.Body.PartialContent(moduleSchema)
+	var out []string
+	for _, blk := range content.Blocks {
+		attrs, _, _ := blk.Body.PartialContent(sourceSchema)
+		attr, ok := attrs.Attributes["source"]
+		if !ok {
+			continue
+		}
+		// nil context: a JSON string is read as written, like a literal.
+		v, d := attr.Expr.Value(nil)
+		if d.HasErrors() {
+			continue
+		}
+		if s, ok := localSource(v); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func localSource(v cty.Value) (string, bool) {
+	if !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+		return "", false
+	}
+	s := v.AsString()
+	if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
+		return filepath.FromSlash(s), true
+	}
+	return "", false
 }
