@@ -369,36 +369,43 @@ func TestLoadDir(t *testing.T) {
 			if tc.addrs != nil && !reflect.DeepEqual(addresses(m), tc.addrs) {
 				t.Errorf("addresses:\n got %q\nwant %q", addresses(m), tc.addrs)
 			}
-			for _, a := range tc.attrs {
-				r := findRes(m, a.addr)
-				if r == nil {
-					t.Errorf("no resource %s", a.addr)
-					continue
-				}
-				got, err := path(r.Attributes, a.path)
-				if err != nil {
-					t.Errorf("%s %s: %v", a.addr, a.path, err)
-					continue
-				}
-				if !matches(got, a.want) {
-					t.Errorf("%s %s = %#v, want %#v", a.addr, a.path, got, a.want)
-				}
-			}
-			for _, w := range tc.res {
-				r := findRes(m, w.addr)
-				if r == nil {
-					t.Errorf("no resource %s", w.addr)
-					continue
-				}
-				if r.File != w.file || r.StartLine != w.start || r.EndLine != w.end {
-					t.Errorf("%s at %s:%d-%d, want %s:%d-%d", w.addr, r.File, r.StartLine, r.EndLine, w.file, w.start, w.end)
-				}
-				if w.checkIndexAndOther && (r.Module != w.module || r.Provider != w.provider || r.Region != w.region || !reflect.DeepEqual(r.Index, w.index)) {
-					t.Errorf("%s: module %q provider %q region %q index %#v, want %q %q %q %#v",
-						w.addr, r.Module, r.Provider, r.Region, r.Index, w.module, w.provider, w.region, w.index)
-				}
-			}
+			checkResources(t, m, tc.attrs, tc.res)
 		})
+	}
+}
+
+// checkResources compares the module's resources with the attributes and
+// placements wanted of them.
+func checkResources(t *testing.T, m *tfmodel.Module, attrs []attrWant, res []resWant) {
+	t.Helper()
+	for _, a := range attrs {
+		r := findRes(m, a.addr)
+		if r == nil {
+			t.Errorf("no resource %s", a.addr)
+			continue
+		}
+		got, err := path(r.Attributes, a.path)
+		if err != nil {
+			t.Errorf("%s %s: %v", a.addr, a.path, err)
+			continue
+		}
+		if !matches(got, a.want) {
+			t.Errorf("%s %s = %#v, want %#v", a.addr, a.path, got, a.want)
+		}
+	}
+	for _, w := range res {
+		r := findRes(m, w.addr)
+		if r == nil {
+			t.Errorf("no resource %s", w.addr)
+			continue
+		}
+		if r.File != w.file || r.StartLine != w.start || r.EndLine != w.end {
+			t.Errorf("%s at %s:%d-%d, want %s:%d-%d", w.addr, r.File, r.StartLine, r.EndLine, w.file, w.start, w.end)
+		}
+		if w.checkIndexAndOther && (r.Module != w.module || r.Provider != w.provider || r.Region != w.region || !reflect.DeepEqual(r.Index, w.index)) {
+			t.Errorf("%s: module %q provider %q region %q index %#v, want %q %q %q %#v",
+				w.addr, r.Module, r.Provider, r.Region, r.Index, w.module, w.provider, w.region, w.index)
+		}
 	}
 }
 
