@@ -220,33 +220,37 @@ func findRoots(ctx context.Context, dir string) ([]string, []iac.Diagnostic) {
 }
 
 // localModuleSources returns the local sources ("./x", "../x") of the
-// module blocks of a file. Parse errors are left to the configuration
-// loader, which reports them with their location.
+// module blocks of a file, .tf or .tf.json, read through HCL's
+// syntax-independent schema decoding. Parse errors are left to the
+// configuration loader, which reports them with their location; a .tf
+// file parsed in part still gives the modules it could read.
 func localModuleSources(file string) []string {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil
 	}
+	var f *hcl.File
 	if strings.HasSuffix(file, ".json") {
-		return jsonModuleSources(b, file)
-	}
-	f, diags := hclsyntax.ParseConfig(b, file, hcl.InitialPos)
-	if diags.HasErrors() && f == nil {
-		return nil
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, blk := range body.Blocks {
-		if blk.Type != "module" {
-			continue
+		var diags hcl.Diagnostics
+		if f, diags = hcljson.Parse(b, file); diags.HasErrors() {
+			return nil
 		}
-		attr, ok := blk.Body.Attributes["source"]
+	} else {
+		f, _ = hclsyntax.ParseConfig(b, file, hcl.InitialPos)
+	}
+	if f == nil || f.Body == nil {
+		return nil
+	}
+	content, _, _ := f.Body.PartialContent(moduleSchema)
+	var out []string
+	for _, blk := range content.Blocks {
+		attrs, _, _ := blk.Body.PartialContent(sourceSchema)
+		attr, ok := attrs.Attributes["source"]
 		if !ok {
 			continue
 		}
+		// nil context: only a literal source is followed (a JSON string
+		// is read as written).
 		v, d := attr.Expr.Value(nil)
 		if d.HasErrors() {
 			continue
@@ -262,33 +266,6 @@ var (
 	moduleSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "module", LabelNames: []string{"name"}}}}
 	sourceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
 )
-
-// jsonModuleSources is localModuleSources for a .tf.json file, through
-// HCL's syntax-independent schema decoding.
-func jsonModuleSources(b []byte, file string) []string {
-	f, diags := hcljson.Parse(b, file)
-	if diags.HasErrors() {
-		return nil
-	}
-	content, _, _ := f.Body.PartialContent(moduleSchema)
-	var out []string
-	for _, blk := range content.Blocks {
-		attrs, _, _ := blk.Body.PartialContent(sourceSchema)
-		attr, ok := attrs.Attributes["source"]
-		if !ok {
-			continue
-		}
-		// nil context: a JSON string is read as written, like a literal.
-		v, d := attr.Expr.Value(nil)
-		if d.HasErrors() {
-			continue
-		}
-		if s, ok := localSource(v); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 func localSource(v cty.Value) (string, bool) {
 	if !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
