@@ -148,6 +148,20 @@ func (c *call) ec2Page(n int) (page, error) {
 	return c.paginate(n, c.form.Get("NextToken"), limit, 0, 5, 1000)
 }
 
+// ec2PageOf returns the page of sel a Describe call asks for, and the
+// token of the next.
+func ec2PageOf[T any](c *call, sel []*T) ([]T, *string, error) {
+	p, err := c.ec2Page(len(sel))
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]T, 0, p.end-p.start)
+	for _, v := range sel[p.start:p.end] {
+		out = append(out, *v)
+	}
+	return out, nextToken(p), nil
+}
+
 func nextToken(p page) *string {
 	if p.next == "" {
 		return nil
@@ -223,15 +237,11 @@ func ec2DescribeSecurityGroups(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.ec2Page(len(sel))
+	items, next, err := ec2PageOf(c, sel)
 	if err != nil {
 		return err
 	}
-	out := &ec2.DescribeSecurityGroupsOutput{SecurityGroups: []ec2types.SecurityGroup{}, NextToken: nextToken(p)}
-	for _, g := range sel[p.start:p.end] {
-		out.SecurityGroups = append(out.SecurityGroups, *g)
-	}
-	return c.writeOutput(out)
+	return c.writeOutput(&ec2.DescribeSecurityGroupsOutput{SecurityGroups: items, NextToken: next})
 }
 
 func ec2DescribeInstances(c *call) error {
@@ -312,15 +322,11 @@ func ec2DescribeVpcs(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.ec2Page(len(sel))
+	items, next, err := ec2PageOf(c, sel)
 	if err != nil {
 		return err
 	}
-	out := &ec2.DescribeVpcsOutput{Vpcs: []ec2types.Vpc{}, NextToken: nextToken(p)}
-	for _, v := range sel[p.start:p.end] {
-		out.Vpcs = append(out.Vpcs, *v)
-	}
-	return c.writeOutput(out)
+	return c.writeOutput(&ec2.DescribeVpcsOutput{Vpcs: items, NextToken: next})
 }
 
 func ec2DescribeSubnets(c *call) error {
@@ -351,15 +357,11 @@ func ec2DescribeSubnets(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.ec2Page(len(sel))
+	items, next, err := ec2PageOf(c, sel)
 	if err != nil {
 		return err
 	}
-	out := &ec2.DescribeSubnetsOutput{Subnets: []ec2types.Subnet{}, NextToken: nextToken(p)}
-	for _, s := range sel[p.start:p.end] {
-		out.Subnets = append(out.Subnets, *s)
-	}
-	return c.writeOutput(out)
+	return c.writeOutput(&ec2.DescribeSubnetsOutput{Subnets: items, NextToken: next})
 }
 
 func ec2DescribeFlowLogs(c *call) error {
@@ -436,13 +438,9 @@ func ec2DescribeVolumes(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.ec2Page(len(sel))
+	items, next, err := ec2PageOf(c, sel)
 	if err != nil {
 		return err
 	}
-	out := &ec2.DescribeVolumesOutput{Volumes: []ec2types.Volume{}, NextToken: nextToken(p)}
-	for _, v := range sel[p.start:p.end] {
-		out.Volumes = append(out.Volumes, *v)
-	}
-	return c.writeOutput(out)
+	return c.writeOutput(&ec2.DescribeVolumesOutput{Volumes: items, NextToken: next})
 }
