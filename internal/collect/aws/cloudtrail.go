@@ -179,8 +179,7 @@ func (u *unit) readTrail(ctx context.Context, api cloudtrailAPI, t cttypes.Trail
 func (u *unit) trailTags(ctx context.Context, api cloudtrailAPI, home, trailARN string) ([]cttypes.Tag, error) {
 	var tags []cttypes.Tag
 	p := cloudtrail.NewListTagsPaginator(api, &cloudtrail.ListTagsInput{ResourceIdList: []string{trailARN}})
-	err := paginate(ctx, u, home, "cloudtrail:ListTags", p.HasMorePages,
-		func(ctx context.Context) (*cloudtrail.ListTagsOutput, error) { return p.NextPage(ctx) },
+	err := paginate(ctx, u, home, "cloudtrail:ListTags", p,
 		func(o *cloudtrail.ListTagsOutput) {
 			for _, rt := range o.ResourceTagList {
 				if str(rt.ResourceId) == trailARN {

@@ -70,26 +70,22 @@ func collectEC2(ctx context.Context, u *unit) {
 	collect.Parallel(ctx,
 		func(ctx context.Context) {
 			p := ec2.NewDescribeVpcsPaginator(api, &ec2.DescribeVpcsInput{MaxResults: aws.Int32(1000)})
-			vpcErr = paginate(ctx, u, r, "ec2:DescribeVpcs", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeVpcsOutput, error) { return p.NextPage(ctx) },
+			vpcErr = paginate(ctx, u, r, "ec2:DescribeVpcs", p,
 				func(o *ec2.DescribeVpcsOutput) { vpcs = append(vpcs, o.Vpcs...) })
 		},
 		func(ctx context.Context) {
 			p := ec2.NewDescribeSubnetsPaginator(api, &ec2.DescribeSubnetsInput{MaxResults: aws.Int32(1000)})
-			subnetErr = paginate(ctx, u, r, "ec2:DescribeSubnets", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeSubnetsOutput, error) { return p.NextPage(ctx) },
+			subnetErr = paginate(ctx, u, r, "ec2:DescribeSubnets", p,
 				func(o *ec2.DescribeSubnetsOutput) { subnets = append(subnets, o.Subnets...) })
 		},
 		func(ctx context.Context) {
 			p := ec2.NewDescribeSecurityGroupsPaginator(api, &ec2.DescribeSecurityGroupsInput{MaxResults: aws.Int32(1000)})
-			sgErr = paginate(ctx, u, r, "ec2:DescribeSecurityGroups", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeSecurityGroupsOutput, error) { return p.NextPage(ctx) },
+			sgErr = paginate(ctx, u, r, "ec2:DescribeSecurityGroups", p,
 				func(o *ec2.DescribeSecurityGroupsOutput) { groups = append(groups, o.SecurityGroups...) })
 		},
 		func(ctx context.Context) {
 			p := ec2.NewDescribeInstancesPaginator(api, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
-			instErr = paginate(ctx, u, r, "ec2:DescribeInstances", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) { return p.NextPage(ctx) },
+			instErr = paginate(ctx, u, r, "ec2:DescribeInstances", p,
 				func(o *ec2.DescribeInstancesOutput) {
 					for _, res := range o.Reservations {
 						instances = append(instances, res.Instances...)
@@ -98,22 +94,19 @@ func collectEC2(ctx context.Context, u *unit) {
 		},
 		func(ctx context.Context) {
 			p := ec2.NewDescribeVolumesPaginator(api, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(500)})
-			volErr = paginate(ctx, u, r, "ec2:DescribeVolumes", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeVolumesOutput, error) { return p.NextPage(ctx) },
+			volErr = paginate(ctx, u, r, "ec2:DescribeVolumes", p,
 				func(o *ec2.DescribeVolumesOutput) { volumes = append(volumes, o.Volumes...) })
 		},
 		func(ctx context.Context) {
 			p := ec2.NewDescribeFlowLogsPaginator(api, &ec2.DescribeFlowLogsInput{MaxResults: aws.Int32(1000)})
-			flowErr = paginate(ctx, u, r, "ec2:DescribeFlowLogs", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeFlowLogsOutput, error) { return p.NextPage(ctx) },
+			flowErr = paginate(ctx, u, r, "ec2:DescribeFlowLogs", p,
 				func(o *ec2.DescribeFlowLogsOutput) { flowLogs = append(flowLogs, o.FlowLogs...) })
 		},
 		func(ctx context.Context) {
 			// Only the account's own snapshots: those shared with it or
 			// public belong to (and are checked in) other accounts.
 			p := ec2.NewDescribeSnapshotsPaginator(api, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(1000)})
-			snapErr = paginate(ctx, u, r, "ec2:DescribeSnapshots", p.HasMorePages,
-				func(ctx context.Context) (*ec2.DescribeSnapshotsOutput, error) { return p.NextPage(ctx) },
+			snapErr = paginate(ctx, u, r, "ec2:DescribeSnapshots", p,
 				func(o *ec2.DescribeSnapshotsOutput) { snapshots = append(snapshots, o.Snapshots...) })
 		},
 		func(ctx context.Context) {

@@ -47,8 +47,7 @@ func collectECR(ctx context.Context, u *unit) {
 	var api ecrAPI = u.ecr(u.region)
 	var repos []ecrtypes.Repository
 	p := ecr.NewDescribeRepositoriesPaginator(api, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(1000)})
-	if err := paginate(ctx, u, u.region, "ecr:DescribeRepositories", p.HasMorePages,
-		func(ctx context.Context) (*ecr.DescribeRepositoriesOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, u.region, "ecr:DescribeRepositories", p,
 		func(o *ecr.DescribeRepositoriesOutput) { repos = append(repos, o.Repositories...) }); err != nil {
 		u.listFailed(err)
 	}

@@ -33,8 +33,7 @@ func collectEKS(ctx context.Context, u *unit) {
 	var api eksAPI = u.eks(u.region)
 	var names []string
 	p := eks.NewListClustersPaginator(api, &eks.ListClustersInput{MaxResults: aws.Int32(100)})
-	if err := paginate(ctx, u, u.region, "eks:ListClusters", p.HasMorePages,
-		func(ctx context.Context) (*eks.ListClustersOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, u.region, "eks:ListClusters", p,
 		func(o *eks.ListClustersOutput) { names = append(names, o.Clusters...) }); err != nil {
 		u.listFailed(err)
 	}

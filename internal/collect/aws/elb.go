@@ -42,8 +42,7 @@ func collectELB(ctx context.Context, u *unit) {
 	var api elbAPI = u.elb(u.region)
 	var lbs []elbtypes.LoadBalancerDescription
 	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
-	if err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeLoadBalancers", p.HasMorePages,
-		func(ctx context.Context) (*elb.DescribeLoadBalancersOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeLoadBalancers", p,
 		func(o *elb.DescribeLoadBalancersOutput) { lbs = append(lbs, o.LoadBalancerDescriptions...) }); err != nil {
 		u.listFailed(err)
 	}

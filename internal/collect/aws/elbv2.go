@@ -52,8 +52,7 @@ func collectELBv2(ctx context.Context, u *unit) {
 	var api elbv2API = u.elbv2(u.region)
 	var lbs []elbv2types.LoadBalancer
 	p := elbv2.NewDescribeLoadBalancersPaginator(api, &elbv2.DescribeLoadBalancersInput{PageSize: aws.Int32(400)})
-	if err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeLoadBalancers", p.HasMorePages,
-		func(ctx context.Context) (*elbv2.DescribeLoadBalancersOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeLoadBalancers", p,
 		func(o *elbv2.DescribeLoadBalancersOutput) { lbs = append(lbs, o.LoadBalancers...) }); err != nil {
 		u.listFailed(err)
 	}
@@ -97,8 +96,7 @@ func (u *unit) fetchLoadBalancer(ctx context.Context, api elbv2API, lb elbv2type
 	uid := str(lb.LoadBalancerArn)
 	var listeners []elbv2types.Listener
 	p := elbv2.NewDescribeListenersPaginator(api, &elbv2.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn, PageSize: aws.Int32(400)})
-	err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeListeners", p.HasMorePages,
-		func(ctx context.Context) (*elbv2.DescribeListenersOutput, error) { return p.NextPage(ctx) },
+	err := paginate(ctx, u, u.region, "elasticloadbalancing:DescribeListeners", p,
 		func(o *elbv2.DescribeListenersOutput) { listeners = append(listeners, o.Listeners...) })
 	switch {
 	case hasCode(err, "LoadBalancerNotFound"):

@@ -33,8 +33,7 @@ func collectGuardDuty(ctx context.Context, u *unit) {
 	r := u.region
 	var ids []string
 	p := guardduty.NewListDetectorsPaginator(api, &guardduty.ListDetectorsInput{MaxResults: aws.Int32(50)})
-	if err := paginate(ctx, u, r, "guardduty:ListDetectors", p.HasMorePages,
-		func(ctx context.Context) (*guardduty.ListDetectorsOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, r, "guardduty:ListDetectors", p,
 		func(o *guardduty.ListDetectorsOutput) { ids = append(ids, o.DetectorIds...) }); err != nil {
 		u.failed(err, awsshape.AccountUID(u.account), r, nil)
 		u.acct.failRegion(r, "GuardDutyDetectors", err)

@@ -100,26 +100,22 @@ func collectIAM(ctx context.Context, u *unit) {
 		func(ctx context.Context) { report, reportErr = u.credentialReport(ctx, api) },
 		func(ctx context.Context) {
 			p := iam.NewListUsersPaginator(api, &iam.ListUsersInput{MaxItems: iamPage})
-			usersErr = paginate(ctx, u, h, "iam:ListUsers", p.HasMorePages,
-				func(ctx context.Context) (*iam.ListUsersOutput, error) { return p.NextPage(ctx) },
+			usersErr = paginate(ctx, u, h, "iam:ListUsers", p,
 				func(o *iam.ListUsersOutput) { users = append(users, o.Users...) })
 		},
 		func(ctx context.Context) {
 			p := iam.NewListRolesPaginator(api, &iam.ListRolesInput{MaxItems: iamPage})
-			rolesErr = paginate(ctx, u, h, "iam:ListRoles", p.HasMorePages,
-				func(ctx context.Context) (*iam.ListRolesOutput, error) { return p.NextPage(ctx) },
+			rolesErr = paginate(ctx, u, h, "iam:ListRoles", p,
 				func(o *iam.ListRolesOutput) { roles = append(roles, o.Roles...) })
 		},
 		func(ctx context.Context) {
 			p := iam.NewListGroupsPaginator(api, &iam.ListGroupsInput{MaxItems: iamPage})
-			groupsErr = paginate(ctx, u, h, "iam:ListGroups", p.HasMorePages,
-				func(ctx context.Context) (*iam.ListGroupsOutput, error) { return p.NextPage(ctx) },
+			groupsErr = paginate(ctx, u, h, "iam:ListGroups", p,
 				func(o *iam.ListGroupsOutput) { groups = append(groups, o.Groups...) })
 		},
 		func(ctx context.Context) {
 			p := iam.NewListPoliciesPaginator(api, &iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeLocal, MaxItems: iamPage})
-			policyErr = paginate(ctx, u, h, "iam:ListPolicies", p.HasMorePages,
-				func(ctx context.Context) (*iam.ListPoliciesOutput, error) { return p.NextPage(ctx) },
+			policyErr = paginate(ctx, u, h, "iam:ListPolicies", p,
 				func(o *iam.ListPoliciesOutput) { policies = append(policies, o.Policies...) })
 		},
 	)
@@ -407,8 +403,7 @@ func (u *unit) userDetails(ctx context.Context, api iamAPI, user iamtypes.User, 
 	}
 
 	mfa := iam.NewListMFADevicesPaginator(api, &iam.ListMFADevicesInput{UserName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListMFADevices", mfa.HasMorePages,
-		func(ctx context.Context) (*iam.ListMFADevicesOutput, error) { return mfa.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListMFADevices", mfa,
 		func(o *iam.ListMFADevicesOutput) { d.MFADevices = append(d.MFADevices, o.MFADevices...) }); err != nil {
 		fail(err, "MFADevices")
 		if d.Report == nil {
@@ -420,8 +415,7 @@ func (u *unit) userDetails(ctx context.Context, api iamAPI, user iamtypes.User, 
 
 	var keys []iamtypes.AccessKeyMetadata
 	kp := iam.NewListAccessKeysPaginator(api, &iam.ListAccessKeysInput{UserName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListAccessKeys", kp.HasMorePages,
-		func(ctx context.Context) (*iam.ListAccessKeysOutput, error) { return kp.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListAccessKeys", kp,
 		func(o *iam.ListAccessKeysOutput) { keys = append(keys, o.AccessKeyMetadata...) }); err != nil {
 		fail(err, "AccessKeys")
 	}
@@ -444,8 +438,7 @@ func (u *unit) userDetails(ctx context.Context, api iamAPI, user iamtypes.User, 
 
 	var attached []iamtypes.AttachedPolicy
 	ap := iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListAttachedUserPolicies", ap.HasMorePages,
-		func(ctx context.Context) (*iam.ListAttachedUserPoliciesOutput, error) { return ap.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListAttachedUserPolicies", ap,
 		func(o *iam.ListAttachedUserPoliciesOutput) { attached = append(attached, o.AttachedPolicies...) }); err != nil {
 		fail(err, "AttachedPolicies")
 	}
@@ -455,8 +448,7 @@ func (u *unit) userDetails(ctx context.Context, api iamAPI, user iamtypes.User, 
 
 	var names []string
 	ip := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListUserPolicies", ip.HasMorePages,
-		func(ctx context.Context) (*iam.ListUserPoliciesOutput, error) { return ip.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListUserPolicies", ip,
 		func(o *iam.ListUserPoliciesOutput) { names = append(names, o.PolicyNames...) }); err != nil {
 		fail(err, "InlinePolicies")
 	}
@@ -470,8 +462,7 @@ func (u *unit) userDetails(ctx context.Context, api iamAPI, user iamtypes.User, 
 	d.Errors = append(d.Errors, errs...)
 
 	gp := iam.NewListGroupsForUserPaginator(api, &iam.ListGroupsForUserInput{UserName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListGroupsForUser", gp.HasMorePages,
-		func(ctx context.Context) (*iam.ListGroupsForUserOutput, error) { return gp.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListGroupsForUser", gp,
 		func(o *iam.ListGroupsForUserOutput) { d.Groups = append(d.Groups, o.Groups...) }); err != nil {
 		fail(err, "Groups")
 	}
@@ -595,8 +586,7 @@ func (u *unit) roleDetails(ctx context.Context, api iamAPI, role iamtypes.Role) 
 
 	var attached []iamtypes.AttachedPolicy
 	ap := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListAttachedRolePolicies", ap.HasMorePages,
-		func(ctx context.Context) (*iam.ListAttachedRolePoliciesOutput, error) { return ap.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListAttachedRolePolicies", ap,
 		func(o *iam.ListAttachedRolePoliciesOutput) { attached = append(attached, o.AttachedPolicies...) }); err != nil {
 		fail(err, "AttachedPolicies")
 	}
@@ -606,8 +596,7 @@ func (u *unit) roleDetails(ctx context.Context, api iamAPI, role iamtypes.Role) 
 
 	var names []string
 	ip := iam.NewListRolePoliciesPaginator(api, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListRolePolicies", ip.HasMorePages,
-		func(ctx context.Context) (*iam.ListRolePoliciesOutput, error) { return ip.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListRolePolicies", ip,
 		func(o *iam.ListRolePoliciesOutput) { names = append(names, o.PolicyNames...) }); err != nil {
 		fail(err, "InlinePolicies")
 	}
@@ -667,8 +656,7 @@ func (u *unit) groupDetails(ctx context.Context, api iamAPI, g iamtypes.Group) g
 
 	var attached []iamtypes.AttachedPolicy
 	ap := iam.NewListAttachedGroupPoliciesPaginator(api, &iam.ListAttachedGroupPoliciesInput{GroupName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListAttachedGroupPolicies", ap.HasMorePages,
-		func(ctx context.Context) (*iam.ListAttachedGroupPoliciesOutput, error) { return ap.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListAttachedGroupPolicies", ap,
 		func(o *iam.ListAttachedGroupPoliciesOutput) { attached = append(attached, o.AttachedPolicies...) }); err != nil {
 		fail(err, "AttachedPolicies")
 	}
@@ -678,8 +666,7 @@ func (u *unit) groupDetails(ctx context.Context, api iamAPI, g iamtypes.Group) g
 
 	var names []string
 	ip := iam.NewListGroupPoliciesPaginator(api, &iam.ListGroupPoliciesInput{GroupName: name, MaxItems: iamPage})
-	if err := paginate(ctx, u, h, "iam:ListGroupPolicies", ip.HasMorePages,
-		func(ctx context.Context) (*iam.ListGroupPoliciesOutput, error) { return ip.NextPage(ctx) },
+	if err := paginate(ctx, u, h, "iam:ListGroupPolicies", ip,
 		func(o *iam.ListGroupPoliciesOutput) { names = append(names, o.PolicyNames...) }); err != nil {
 		fail(err, "InlinePolicies")
 	}

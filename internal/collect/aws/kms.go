@@ -50,8 +50,7 @@ func collectKMS(ctx context.Context, u *unit) {
 	r := u.region
 	var keys []kmstypes.KeyListEntry
 	p := kms.NewListKeysPaginator(api, &kms.ListKeysInput{Limit: aws.Int32(1000)})
-	if err := paginate(ctx, u, r, "kms:ListKeys", p.HasMorePages,
-		func(ctx context.Context) (*kms.ListKeysOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, r, "kms:ListKeys", p,
 		func(o *kms.ListKeysOutput) { keys = append(keys, o.Keys...) }); err != nil {
 		u.listFailed(err)
 	}
@@ -109,8 +108,7 @@ func (u *unit) fetchKey(ctx context.Context, api kmsAPI, k kmstypes.KeyListEntry
 	}
 	var tags []kmstypes.Tag
 	p := kms.NewListResourceTagsPaginator(api, &kms.ListResourceTagsInput{KeyId: k.KeyId, Limit: aws.Int32(50)})
-	err = paginate(ctx, u, r, "kms:ListResourceTags", p.HasMorePages,
-		func(ctx context.Context) (*kms.ListResourceTagsOutput, error) { return p.NextPage(ctx) },
+	err = paginate(ctx, u, r, "kms:ListResourceTags", p,
 		func(o *kms.ListResourceTagsOutput) { tags = append(tags, o.Tags...) })
 	switch {
 	case hasCode(err, "NotFoundException"):

@@ -84,8 +84,7 @@ func collectLambda(ctx context.Context, u *unit) {
 	var api lambdaAPI = u.lambda(u.region)
 	var fns []functionData
 	p := lambda.NewListFunctionsPaginator(api, &lambda.ListFunctionsInput{MaxItems: aws.Int32(50)})
-	if err := paginate(ctx, u, u.region, "lambda:ListFunctions", p.HasMorePages,
-		func(ctx context.Context) (*lambda.ListFunctionsOutput, error) { return p.NextPage(ctx) },
+	if err := paginate(ctx, u, u.region, "lambda:ListFunctions", p,
 		func(o *lambda.ListFunctionsOutput) {
 			for _, fc := range o.Functions {
 				fns = append(fns, withoutEnvironment(fc))
@@ -121,8 +120,7 @@ func (u *unit) fetchFunction(ctx context.Context, api lambdaAPI, d *functionData
 	}
 	var auth []string
 	p := lambda.NewListFunctionUrlConfigsPaginator(api, &lambda.ListFunctionUrlConfigsInput{FunctionName: name, MaxItems: aws.Int32(50)})
-	err = paginate(ctx, u, u.region, "lambda:ListFunctionUrlConfigs", p.HasMorePages,
-		func(ctx context.Context) (*lambda.ListFunctionUrlConfigsOutput, error) { return p.NextPage(ctx) },
+	err = paginate(ctx, u, u.region, "lambda:ListFunctionUrlConfigs", p,
 		func(o *lambda.ListFunctionUrlConfigsOutput) {
 			for _, c := range o.FunctionUrlConfigs {
 				auth = append(auth, string(c.AuthType))

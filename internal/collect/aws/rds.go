@@ -38,8 +38,7 @@ func collectRDS(ctx context.Context, u *unit) {
 			p := rds.NewDescribeDBInstancesPaginator(api, &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(100)})
 			// Instances are emitted page by page: a later failed page still
 			// leaves the earlier ones (and the diagnostic marks the gap).
-			if err := paginate(ctx, u, u.region, "rds:DescribeDBInstances", p.HasMorePages,
-				func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) { return p.NextPage(ctx) },
+			if err := paginate(ctx, u, u.region, "rds:DescribeDBInstances", p,
 				func(o *rds.DescribeDBInstancesOutput) {
 					for _, db := range o.DBInstances {
 						u.emit(adaptDBInstance(m, db))
@@ -53,8 +52,7 @@ func collectRDS(ctx context.Context, u *unit) {
 			// clusters: the Neptune and DocumentDB APIs are this same
 			// operation with an engine filter.
 			p := rds.NewDescribeDBClustersPaginator(api, &rds.DescribeDBClustersInput{MaxRecords: aws.Int32(100)})
-			if err := paginate(ctx, u, u.region, "rds:DescribeDBClusters", p.HasMorePages,
-				func(ctx context.Context) (*rds.DescribeDBClustersOutput, error) { return p.NextPage(ctx) },
+			if err := paginate(ctx, u, u.region, "rds:DescribeDBClusters", p,
 				func(o *rds.DescribeDBClustersOutput) {
 					for _, c := range o.DBClusters {
 						u.emit(adaptDBCluster(m, c))

@@ -153,14 +153,21 @@ const throttleCooldown = 100 * time.Millisecond
 // by its IAM prefix (S3 Control shares S3's).
 func scopeKey(region, api string) string { return region + "/" + api }
 
-// paginate calls next until more reports no more pages, handing every page
-// to each. A failed page ends the listing with its error.
-func paginate[O any](ctx context.Context, u *unit, region, action string, more func() bool,
-	next func(context.Context) (O, error), each func(O)) error {
-	for more() {
+// pager is an SDK paginator (ec2.DescribeVpcsPaginator, ...): every
+// service's has these two methods, over its own options type.
+type pager[O, Opt any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opt)) (O, error)
+}
+
+// paginate asks p for pages until it has no more, each page one call
+// under the unit's retry and rate limits, handing every page to each. A
+// failed page ends the listing with its error.
+func paginate[O, Opt any](ctx context.Context, u *unit, region, action string, p pager[O, Opt], each func(O)) error {
+	for p.HasMorePages() {
 		var out O
 		err := u.call(ctx, region, action, func(ctx context.Context) (err error) {
-			out, err = next(ctx)
+			out, err = p.NextPage(ctx)
 			return err
 		})
 		if err != nil {

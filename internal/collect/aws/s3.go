@@ -74,8 +74,7 @@ func collectS3(ctx context.Context, u *unit) {
 	var home s3API = u.s3(u.home)
 	var buckets []s3types.Bucket
 	p := s3.NewListBucketsPaginator(home, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1000)})
-	err := paginate(ctx, u, u.home, "s3:ListAllMyBuckets", p.HasMorePages,
-		func(ctx context.Context) (*s3.ListBucketsOutput, error) { return p.NextPage(ctx) },
+	err := paginate(ctx, u, u.home, "s3:ListAllMyBuckets", p,
 		func(o *s3.ListBucketsOutput) { buckets = append(buckets, o.Buckets...) })
 	if err != nil {
 		// Buckets live in every region: the whole account's buckets are
